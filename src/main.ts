@@ -1,0 +1,136 @@
+/**
+ * Composition root and `folio` command line: loadConfig → createDeps → serve | migrate | config | …
+ */
+import { CONFIG_KEYS, ConfigError, loadConfig, type Config } from './config.ts';
+import { closeDeps, createDeps, migrate, type Deps } from './deps.ts';
+import { createApp } from './app.ts';
+import { ensureDemoTenant } from './tenants/tenants.service.ts';
+import { ensureClient } from './auth/auth.service.ts';
+import { adminTokenOf } from './platform/http/app.ts';
+import { configCommand } from './cli/config.ts';
+import { genOpenapiCommand } from './cli/gen-openapi.ts';
+
+const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
+
+Commands:
+  serve          run the HTTP API (and the embedded job runner); what \`npm start\` runs
+  migrate        apply database migrations and exit
+  config         print the effective configuration, secrets redacted
+  gen-openapi    write openapi.json from the route schemas (--check: fail on drift)
+
+Every configuration key can be given as --kebab-case-flag, FOLIO_* variable or in folio.config.json.`;
+
+/** Creates the demo tenant and client when FOLIO_DEMO is on; prints only built-in defaults. */
+const ensureDemo = async (deps: Deps): Promise<void> => {
+  const { config } = deps;
+  if (!config.demo) return;
+  const { tenant } = await ensureDemoTenant(deps);
+  await ensureClient(deps, {
+    tenantId: tenant.id,
+    clientId: config.demoClientId,
+    clientSecret: config.demoClientSecret,
+    name: 'Demo client',
+  });
+  const shown = (k: 'demoClientId' | 'demoClientSecret', v: string) =>
+    v === CONFIG_KEYS[k].default ? v : '(configured)';
+  const admin = config.adminToken === '' ? adminTokenOf(config) : '(configured)';
+  process.stdout.write(
+    `Demo tenant ready: OAuth client ${shown('demoClientId', config.demoClientId)} / ${shown('demoClientSecret', config.demoClientSecret)}, admin token ${admin ?? '(none)'}\n` +
+      '  (built-in demo defaults, not secrets; FOLIO_DEMO=off disables them)\n',
+  );
+};
+
+/** `folio serve`: migrate, make the demo tenant, listen; SIGTERM/SIGINT drain and exit 0. */
+const serve = async (config: Config): Promise<void> => {
+  const started = performance.now();
+  const deps = await createDeps(config);
+  await migrate(deps);
+  await ensureDemo(deps);
+  const app = await createApp(deps);
+  app.server.keepAliveTimeout = 72_000;
+  app.server.requestTimeout = 120_000;
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : config.port;
+  deps.log.info(
+    { host: config.host, port, startupMs: Math.round(performance.now() - started) },
+    'folio listening',
+  );
+  process.stdout.write(
+    `Folio listening on http://${config.host}:${port} — first call: POST /oauth/token\n`,
+  );
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    deps.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    app
+      .close()
+      .then(() => closeDeps(deps))
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        deps.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+};
+
+const main = async (): Promise<number> => {
+  let loaded;
+  try {
+    loaded = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const { config, rest, commandFlags } = loaded;
+  const [command = 'serve'] = rest;
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'migrate': {
+      const deps = await createDeps(config);
+      try {
+        const done = await migrate(deps);
+        process.stdout.write(
+          done.length === 0 ? 'Database is up to date.\n' : `Applied: ${done.join(', ')}\n`,
+        );
+      } finally {
+        await closeDeps(deps);
+      }
+      return 0;
+    }
+    case 'config':
+      return configCommand(config);
+    case 'gen-openapi':
+      return genOpenapiCommand(config, commandFlags.includes('--check'));
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`Unknown command: ${command}\n\n${USAGE}\n`);
+      return 2;
+  }
+};
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `folio: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,7 @@
+/** Every migration, in order, listed explicitly (STYLE.md "Explicit wiring"). One set for both dialects. */
+import type { Migration } from 'kysely';
+import * as m0001 from './migrations/0001_foundation.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

@@ -1,0 +1,12 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+
+/** Runs the given migrations (an explicit, ordered list) to the latest; throws on failure. */
+export const migrateToLatest = async (
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+): Promise<string[]> => {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+};

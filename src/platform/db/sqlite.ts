@@ -1,0 +1,69 @@
+/**
+ * Kysely over Node's built-in `node:sqlite` (no native build): a small adapter presenting
+ * `DatabaseSync` as the better-sqlite3-shaped interface Kysely's SqliteDialect expects.
+ */
+import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+const STATEMENT_CACHE = 256;
+
+const toParam = (v: unknown): SQLInputValue => {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object' && !(v instanceof Uint8Array)) return JSON.stringify(v);
+  return v as SQLInputValue;
+};
+const toParams = (ps: ReadonlyArray<unknown>): SQLInputValue[] => ps.map(toParam);
+
+export interface SqliteOptions {
+  /** Open read-only (the reader connections of a file database). */
+  readOnly?: boolean;
+}
+
+/** Opens a connection with Folio's pragmas: WAL, busy timeout, foreign keys. */
+export const openSqlite = (path: string, options: SqliteOptions = {}): DatabaseSync => {
+  const db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+  // busy_timeout: a second process (CLI next to a server) waits instead of failing at once.
+  db.exec('PRAGMA busy_timeout = 5000');
+  if (!options.readOnly && path !== ':memory:') {
+    db.exec('PRAGMA journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the tail.
+    db.exec('PRAGMA synchronous = NORMAL');
+  }
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
+};
+
+/** Wraps a DatabaseSync for Kysely's SqliteDialect, caching prepared statements. */
+export const kyselySqlite = (db: DatabaseSync): SqliteDatabase => {
+  const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
+  const prepare = (sql: string) => {
+    let hit = cache.get(sql);
+    if (hit === undefined) {
+      const stmt = db.prepare(sql);
+      hit = { stmt, reader: stmt.columns().length > 0 };
+      if (cache.size >= STATEMENT_CACHE) cache.clear();
+      cache.set(sql, hit);
+    }
+    return hit;
+  };
+  return {
+    close: () => {
+      cache.clear();
+      if (db.isOpen) db.close();
+    },
+    prepare: (sql: string): SqliteStatement => {
+      const { stmt, reader } = prepare(sql);
+      return {
+        reader,
+        all: (ps) => stmt.all(...toParams(ps)),
+        run: (ps) => {
+          const r = stmt.run(...toParams(ps));
+          return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+        },
+        iterate: (ps) => stmt.iterate(...toParams(ps)),
+      };
+    },
+  };
+};

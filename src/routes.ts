@@ -1,0 +1,6 @@
+/** Every route plugin, listed explicitly (STYLE.md "Explicit wiring"). */
+import type { RoutePlugin } from './platform/http/app.ts';
+import type { Deps } from './deps.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+
+export const routes: readonly RoutePlugin<Deps>[] = [authRoutes];
