@@ -9,6 +9,7 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
+import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { migrations } from './migrations.ts';
 
 export interface Deps {
@@ -17,6 +18,7 @@ export interface Deps {
   clock: Clock;
   ids: Ids;
   log: Log;
+  metrics: Metrics;
 }
 
 export interface DepsOverrides {
@@ -40,6 +42,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     clock: overrides.clock ?? systemClock(),
     ids: overrides.ids ?? randomIds(),
     log,
+    metrics: createMetrics(),
   };
 };
 
