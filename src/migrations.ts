@@ -1,7 +1,9 @@
 /** Every migration, in order, listed explicitly (STYLE.md "Explicit wiring"). One set for both dialects. */
 import type { Migration } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0040 from './migrations/0040_billruns.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0040_billruns': m0040,
 };

@@ -2,5 +2,6 @@
 import type { RoutePlugin } from './platform/http/app.ts';
 import type { Deps } from './deps.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { billrunsRoutes } from './billruns/billruns.routes.ts';
 
-export const routes: readonly RoutePlugin<Deps>[] = [authRoutes];
+export const routes: readonly RoutePlugin<Deps>[] = [authRoutes, billrunsRoutes];

@@ -1,0 +1,178 @@
+/** Kysely queries of bill runs. Every query is scoped by tenant and entity (DESIGN.md "Data"). */
+import { sql } from 'kysely';
+import type { Db } from '../database.ts';
+import type { BillRunRow, BillRunUpdate, NewBillRunRow } from './billruns.table.ts';
+
+export interface Scope {
+  tenantId: string;
+  entityId: string;
+}
+
+/**
+ * The next bill-run number of an entity. Must run inside the transaction that inserts the run:
+ * the counter row is locked (PostgreSQL row lock; SQLite's single writer) until commit, so
+ * concurrent creations get consecutive numbers and a rolled-back creation leaves no gap.
+ */
+export const nextBillRunNumber = async (tx: Db, scope: Scope): Promise<number> => {
+  await tx
+    .insertInto('bill_run_numbers')
+    .values({ tenant_id: scope.tenantId, entity_id: scope.entityId, last: 0 })
+    .onConflict((oc) => oc.columns(['tenant_id', 'entity_id']).doNothing())
+    .execute();
+  const row = await tx
+    .updateTable('bill_run_numbers')
+    .set({ last: sql<number>`last + 1` })
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return Number(row.last);
+};
+
+export const insertBillRun = async (db: Db, row: NewBillRunRow): Promise<void> => {
+  await db.insertInto('bill_runs').values(row).execute();
+};
+
+/** A run by id or by `BR-` number, within the scope. */
+export const findBillRun = async (
+  db: Db,
+  scope: Scope,
+  key: string,
+): Promise<BillRunRow | undefined> =>
+  db
+    .selectFrom('bill_runs')
+    .selectAll()
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where((eb) => eb.or([eb('id', '=', key), eb('number', '=', key)]))
+    .executeTakeFirst();
+
+export const countPending = async (db: Db, scope: Scope, origin: string): Promise<number> => {
+  const r = await db
+    .selectFrom('bill_runs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('status', '=', 'Pending')
+    .where('origin', '=', origin)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+};
+
+/**
+ * Updates a run only if it is still in one of `from` (compare-and-set), so two concurrent
+ * transitions cannot both win. Returns the number of rows changed (0 or 1).
+ */
+export const updateBillRunIf = async (
+  db: Db,
+  scope: Scope,
+  id: string,
+  from: readonly string[],
+  set: BillRunUpdate,
+): Promise<number> => {
+  const r = await db
+    .updateTable('bill_runs')
+    .set(set)
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+};
+
+export const deleteBillRun = async (db: Db, scope: Scope, id: string): Promise<number> => {
+  const r = await db
+    .deleteFrom('bill_runs')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+};
+
+/** Column a listing may filter or sort on (C3.2.8), by its Object Query name. */
+export const QUERY_COLUMNS = {
+  id: 'id',
+  createdbyid: 'created_by_id',
+  updateddate: 'updated_at',
+  billingrunnumber: 'number',
+  executeddate: 'executed_at',
+  name: 'name',
+  numberofaccounts: 'number_of_accounts',
+  numberofinvoices: 'number_of_invoices',
+  numberofcreditmemos: 'number_of_credit_memos',
+  status: 'status',
+  targetdate: 'target_date',
+  batches: 'batches',
+  repeattype: 'schedule_repeat_type',
+} as const;
+export type QueryField = keyof typeof QUERY_COLUMNS;
+
+export type QueryOp = 'EQ' | 'NE' | 'LT' | 'GT' | 'LE' | 'GE' | 'SW' | 'IN';
+
+export interface QueryFilter {
+  field: QueryField;
+  op: QueryOp;
+  /** One value, or several for `IN`; `null` compares with NULL (EQ/NE only). */
+  values: (string | number | null)[];
+}
+
+export interface QuerySort {
+  field: QueryField;
+  desc: boolean;
+}
+
+const SQL_OPS = { EQ: '=', NE: '<>', LT: '<', GT: '>', LE: '<=', GE: '>=' } as const;
+
+/**
+ * One page of runs: `limit + 1` rows after `offset`, filtered and sorted (ties broken by id so
+ * pages are stable).
+ */
+export const queryBillRuns = async (
+  db: Db,
+  scope: Scope,
+  q: { filters: QueryFilter[]; sort: QuerySort[]; offset: number; limit: number },
+): Promise<BillRunRow[]> => {
+  let query = db
+    .selectFrom('bill_runs')
+    .selectAll()
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId);
+  for (const f of q.filters) {
+    const expr = sql.ref(QUERY_COLUMNS[f.field]);
+    query = query.where(({ eb }) => {
+      const v = f.values;
+      switch (f.op) {
+        case 'IN':
+          return eb(
+            expr,
+            'in',
+            v.filter((x) => x !== null),
+          );
+        case 'SW':
+          return eb(expr, 'like', `${String(v[0]).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        case 'EQ':
+          return v[0] === null ? eb(expr, 'is', null) : eb(expr, '=', v[0]!);
+        case 'NE':
+          return v[0] === null
+            ? eb(expr, 'is not', null)
+            : eb.or([eb(expr, '<>', v[0]!), eb(expr, 'is', null)]);
+        case 'LT':
+        case 'GT':
+        case 'LE':
+        case 'GE':
+          return eb(expr, SQL_OPS[f.op], v[0]!);
+      }
+    });
+  }
+  for (const s of q.sort) {
+    query = query.orderBy(sql.ref(QUERY_COLUMNS[s.field]), s.desc ? 'desc' : 'asc');
+  }
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'asc')
+    .offset(q.offset)
+    .limit(q.limit + 1)
+    .execute();
+};
