@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0040 from './migrations/0040_billruns.ts';
+import * as m0041 from './migrations/0041_bill_run_accounts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0040_billruns': m0040,
+  '0041_bill_run_accounts': m0041,
 };

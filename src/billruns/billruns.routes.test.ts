@@ -812,4 +812,99 @@ forEachDb('bill-run routes', (ctx) => {
       'with exactly 500 Pending runs, creation is allowed again',
     );
   });
+
+  // ------------------------------------------------------------------------------------------
+  // Per-account outcomes.
+
+  test('GET /folio/v1/bill-runs/{id}/errors lists the accounts a run could not bill', async () => {
+    const run = await call('POST', '/v1/bill-runs', adHoc);
+    const id = run.body.id as string;
+    const base = {
+      bill_run_id: id,
+      tenant_id: a.tenantId,
+      entity_id: a.entityId,
+      chunk: 0,
+      invoices: 0,
+      credit_memos: 0,
+      updated_at: created,
+    };
+    await ctx.deps.db.db
+      .insertInto('bill_run_accounts')
+      .values([
+        { ...base, account_id: 'acc-b', status: 'failed', error: 'No price in EUR for charge C1.' },
+        { ...base, account_id: 'acc-a', status: 'failed', error: 'No price in USD for charge C2.' },
+        { ...base, account_id: 'acc-c', status: 'billed', invoices: 1, error: null },
+      ])
+      .execute();
+    const admin = { authorization: 'Bearer demo-admin' };
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/folio/v1/bill-runs/${id}/errors`,
+      headers: admin,
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), {
+      billRunId: id,
+      billRunNumber: run.body.billRunNumber,
+      status: 'Pending',
+      errorMessage: null,
+      errors: [
+        { accountId: 'acc-a', message: 'No price in USD for charge C2.' },
+        { accountId: 'acc-b', message: 'No price in EUR for charge C1.' },
+      ],
+      nextPage: null,
+      success: true,
+    });
+    const tenantToken = await ctx.app.inject({
+      method: 'GET',
+      url: `/folio/v1/bill-runs/${id}/errors`,
+      headers: { authorization: `Bearer ${tokenA}` },
+    });
+    assert.equal(tenantToken.statusCode, 401, 'a tenant token is not an admin token');
+    const unknown = await ctx.app.inject({
+      method: 'GET',
+      url: '/folio/v1/bill-runs/0123456789abcdef0123456789abcdef/errors',
+      headers: admin,
+    });
+    assert.equal(unknown.statusCode, 404);
+  });
+
+  test('an account can be pending in one run at a time (C3.4.7), and a run holds an account once', async () => {
+    const one = await call('POST', '/v1/bill-runs', adHoc);
+    const two = await call('POST', '/v1/bill-runs', adHoc);
+    const row = (billRunId: string) => ({
+      bill_run_id: billRunId,
+      account_id: 'acc-busy',
+      tenant_id: a.tenantId,
+      entity_id: a.entityId,
+      chunk: 0,
+      status: 'pending',
+      updated_at: created,
+    });
+    await ctx.deps.db.db
+      .insertInto('bill_run_accounts')
+      .values(row(one.body.id as string))
+      .execute();
+    await assert.rejects(
+      ctx.deps.db.db
+        .insertInto('bill_run_accounts')
+        .values(row(two.body.id as string))
+        .execute(),
+    );
+    await assert.rejects(
+      ctx.deps.db.db
+        .insertInto('bill_run_accounts')
+        .values({ ...row(one.body.id as string), status: 'billed' })
+        .execute(),
+    );
+    await ctx.deps.db.db
+      .updateTable('bill_run_accounts')
+      .set({ status: 'billed' })
+      .where('bill_run_id', '=', one.body.id as string)
+      .execute();
+    await ctx.deps.db.db
+      .insertInto('bill_run_accounts')
+      .values(row(two.body.id as string))
+      .execute();
+  });
 });

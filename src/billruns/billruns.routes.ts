@@ -8,6 +8,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError, invalid, missing, notFound, rule } from '../platform/errors.ts';
 import {
+  BillRunErrorsQuery,
+  BillRunErrorsResponse,
   BillRunIdParams,
   BillRunKeyParams,
   BillRunResponse,
@@ -37,6 +39,7 @@ import {
   findBillRun,
   getBillRun,
   isDate,
+  listBillRunErrors,
   listBillRuns,
   postBillRun,
   type Actor,
@@ -955,6 +958,33 @@ export const billrunsRoutes = async (app: FastifyInstance, deps: Deps): Promise<
       const run = await findBillRun(deps, actorOf(request), request.params.key);
       if (run === undefined) throw notFound('Billing run', request.params.key);
       return shapeExpanded(run, q);
+    },
+  );
+
+  r.get(
+    '/folio/v1/bill-runs/:billRunId/errors',
+    {
+      schema: {
+        operationId: 'folioListBillRunErrors',
+        summary: 'Accounts a bill run could not bill, with their reasons (Folio admin API)',
+        tags: ['Folio admin'],
+        params: BillRunIdParams,
+        querystring: BillRunErrorsQuery,
+        response: { 200: BillRunErrorsResponse },
+      },
+    },
+    async (request) => {
+      const page = request.query.page ?? 1;
+      const { run, errors, more } = await listBillRunErrors(deps, request.params.billRunId, page);
+      return {
+        billRunId: run.id,
+        billRunNumber: run.number,
+        status: run.status,
+        errorMessage: run.errorMessage,
+        errors,
+        nextPage: more ? page + 1 : null,
+        success: true,
+      };
     },
   );
 };

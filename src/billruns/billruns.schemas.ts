@@ -320,3 +320,21 @@ export const ObjectQueryParams = Type.Object({
 });
 export type ObjectQueryParams = Static<typeof ObjectQueryParams>;
 export const ObjectQueryKeyParams = Type.Object({ key: Type.String({ maxLength: 64 }) });
+
+// ---------------------------------------------------------------------------------------------
+// Folio admin API (`/folio/v1`), beyond Zuora.
+
+export const BillRunErrorsQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+});
+
+/** The accounts a run could not bill (DESIGN.md "Long work"): ≤ 1,000 per page. */
+export const BillRunErrorsResponse = Type.Object({
+  billRunId: Type.String(),
+  billRunNumber: Type.String(),
+  status: STATUS,
+  errorMessage: Nullable(Type.String()),
+  errors: Type.Array(Type.Object({ accountId: Type.String(), message: Type.String() })),
+  nextPage: Nullable(Type.Integer()),
+  success: Type.Boolean(),
+});

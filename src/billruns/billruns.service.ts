@@ -741,3 +741,33 @@ export const listBillRuns = async (
   });
   return { runs: rows.slice(0, q.pageSize).map(toBillRun), more: rows.length > q.pageSize };
 };
+
+/** At most this many failed accounts per page of `/folio/v1/bill-runs/{id}/errors`. */
+export const ERRORS_PAGE_SIZE = 1000;
+
+/**
+ * The accounts a run could not bill and why (admin API; DESIGN.md "Long work"). Admin tokens see
+ * every tenant, so the run is found by id alone.
+ */
+export const listBillRunErrors = async (
+  deps: Deps,
+  id: string,
+  page: number,
+): Promise<{ run: BillRun; errors: { accountId: string; message: string }[]; more: boolean }> => {
+  const row = await store.findBillRunAnyTenant(deps.db.read, id);
+  if (row === undefined) throw notFound('Bill run', id);
+  const rows = await store.listFailedAccounts(
+    deps.db.read,
+    { tenantId: row.tenant_id, entityId: row.entity_id },
+    id,
+    ERRORS_PAGE_SIZE + 1,
+    (page - 1) * ERRORS_PAGE_SIZE,
+  );
+  return {
+    run: toBillRun(row),
+    errors: rows
+      .slice(0, ERRORS_PAGE_SIZE)
+      .map((r) => ({ accountId: r.account_id, message: r.error ?? '' })),
+    more: rows.length > ERRORS_PAGE_SIZE,
+  };
+};

@@ -82,6 +82,12 @@ export const updateBillRunIf = async (
 };
 
 export const deleteBillRun = async (db: Db, scope: Scope, id: string): Promise<number> => {
+  await db
+    .deleteFrom('bill_run_accounts')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('bill_run_id', '=', id)
+    .execute();
   const r = await db
     .deleteFrom('bill_runs')
     .where('tenant_id', '=', scope.tenantId)
@@ -176,3 +182,27 @@ export const queryBillRuns = async (
     .limit(q.limit + 1)
     .execute();
 };
+
+/** A run by id in any tenant: the admin API only (`/folio/v1`). */
+export const findBillRunAnyTenant = async (db: Db, id: string): Promise<BillRunRow | undefined> =>
+  db.selectFrom('bill_runs').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Accounts of a run that could not be billed, with their reasons (DESIGN.md "Long work"). */
+export const listFailedAccounts = async (
+  db: Db,
+  scope: Scope,
+  billRunId: string,
+  limit: number,
+  offset: number,
+): Promise<{ account_id: string; error: string | null }[]> =>
+  db
+    .selectFrom('bill_run_accounts')
+    .select(['account_id', 'error'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('bill_run_id', '=', billRunId)
+    .where('status', '=', 'failed')
+    .orderBy('account_id')
+    .limit(limit)
+    .offset(offset)
+    .execute();

@@ -77,11 +77,34 @@ export interface BillRunNumbersTable {
   last: number;
 }
 
+/**
+ * One account of one run: the idempotency guard of the long work (DESIGN.md "Long work"). The
+ * primary key (bill run, account) means a retried chunk can never bill an account twice, and a
+ * partial unique index on the account while `pending` keeps one run at a time per account (C3.4.7).
+ */
+export interface BillRunAccountsTable {
+  bill_run_id: string;
+  account_id: string;
+  tenant_id: string;
+  entity_id: string;
+  /** Which chunk job bills this account. */
+  chunk: number;
+  /** `pending` (planned), `billed`, `failed` (cannot be billed: `error` says why). */
+  status: string;
+  invoices: Generated<number>;
+  credit_memos: Generated<number>;
+  error: string | null;
+  updated_at: string;
+}
+
 export interface BillrunsTables {
   bill_runs: BillRunsTable;
   bill_run_numbers: BillRunNumbersTable;
+  bill_run_accounts: BillRunAccountsTable;
 }
 
 export type BillRunRow = Selectable<BillRunsTable>;
 export type NewBillRunRow = Insertable<BillRunsTable>;
 export type BillRunUpdate = Updateable<BillRunsTable>;
+export type BillRunAccountRow = Selectable<BillRunAccountsTable>;
+export type NewBillRunAccountRow = Insertable<BillRunAccountsTable>;
