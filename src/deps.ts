@@ -14,7 +14,7 @@ import { migrations } from './migrations.ts';
 import { taskRegistry, type Queue, type Task } from './platform/jobs/queue.ts';
 import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
 import type { JobsTables } from './platform/jobs/table.ts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { tasks as allTasks } from './tasks.ts';
 
 export interface Deps {
@@ -75,8 +75,13 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
 };
 
 /** Runs every pending migration. */
-export const migrate = async (deps: Deps): Promise<string[]> =>
-  migrateToLatest(deps.db.db as never, migrations);
+export const migrate = async (deps: Deps): Promise<string[]> => {
+  const schema =
+    deps.db.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(deps.db.db)).rows[0]?.s
+      : undefined;
+  return migrateToLatest(deps.db.db as never, migrations, schema);
+};
 
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {

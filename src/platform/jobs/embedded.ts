@@ -225,6 +225,12 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
     signal: AbortSignal,
     summary: RunSummary,
   ): Promise<JobOutcome> => {
+    // A claim that raced with stop() (its query was sent before the abort): give the job back
+    // untouched rather than start a handler whose signal is already aborted.
+    if (signal.aborted) {
+      await finish(row, 'released', undefined);
+      return 'released';
+    }
     const task = tasks.get(row.task_id);
     const jobLog = log.child({ jobId: row.id, taskId: row.task_id, attempt: row.attempts });
     const started = performance.now();

@@ -57,6 +57,14 @@ export const taskRegistry = <D>(tasks: readonly Task<D>[]): ReadonlyMap<string, 
   return map;
 };
 
+/**
+ * The connection a job is written through: a Kysely instance or transaction of any table set
+ * (usually the caller's transaction). Typed by `getExecutor` alone so that every `Kysely<DB>`
+ * fits; an adapter uses it as a Kysely over its own tables (the embedded `jobs` table, or
+ * graphile-worker's `add_job` function later) on the same connection.
+ */
+export type JobConnection = Pick<Kysely<unknown>, 'getExecutor'>;
+
 export interface AddOptions {
   /** Not before this instant (default: now by `deps.clock`). */
   runAt?: Date;
@@ -104,12 +112,7 @@ export interface Queue {
    * rolls back with the caller's rows. Throws on an unknown task id, a payload that fails the
    * task's schema, or a payload/key/attempt count over the limits (programming errors).
    */
-  add<DB>(
-    db: Kysely<DB>,
-    taskId: string,
-    payload: unknown,
-    options?: AddOptions,
-  ): Promise<AddedJob>;
+  add(db: JobConnection, taskId: string, payload: unknown, options?: AddOptions): Promise<AddedJob>;
   /**
    * Runs an inline job (see `AddOptions.inline`) and the inline jobs it adds, to completion of
    * one attempt each, in the caller. Call after the transaction that added it has committed.
