@@ -15,11 +15,13 @@ export interface SequencesTables {
  * transaction that writes the numbered rows.
  */
 export const takeNumbers = async (
-  db: Kysely<SequencesTables>,
+  anyDb: object,
   scope: { tenantId: string; entityId: string },
   name: string,
   count = 1,
 ): Promise<number> => {
+  // Any Kysely database or transaction whose schema includes the sequences table.
+  const db = anyDb as unknown as Kysely<SequencesTables>;
   await db
     .insertInto('sequences')
     .values({ tenant_id: scope.tenantId, entity_id: scope.entityId, name, value: 0 })
