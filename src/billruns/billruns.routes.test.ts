@@ -49,6 +49,10 @@ forEachDb('bill-run routes', (ctx) => {
     );
     assert.equal(n, 1);
   };
+  /** Runs every job that is due: the …InProgress states end on their own (C3.3). */
+  const settle = async () => {
+    await ctx.deps.queue.runUntilIdle();
+  };
   const created = toIso(new Date('2026-03-15T10:00:00.000Z'));
   const adHoc = { batches: ['Batch1', 'Batch2'], billCycleDay: '5', targetDate: '2026-04-01' };
 
@@ -291,6 +295,7 @@ forEachDb('bill-run routes', (ctx) => {
       ),
       [],
     );
+    await settle();
     const after = await call('GET', `/v1/bill-runs/${res.body.id as string}`);
     assert.equal(after.body.status, 'Canceled');
     await refused(
@@ -324,6 +329,7 @@ forEachDb('bill-run routes', (ctx) => {
     assert.equal(cancel.status, 200);
     assert.equal(cancel.body.status, 'CancelInProgress');
     assert.equal(cancel.body.nextRun, null);
+    await settle();
     assert.equal((await call('GET', `/v1/bill-runs/${id}`)).body.status, 'Canceled');
     const again = await call('PUT', `/v1/bill-runs/${id}/cancel`, {}, NEW);
     assert.equal(again.status, 400);
@@ -340,6 +346,7 @@ forEachDb('bill-run routes', (ctx) => {
       zuoraResponseErrors(ZUORA_SPEC, 'delete', '/v1/bill-runs/{billRunId}', '200', del.body),
       [],
     );
+    await settle();
     assert.equal((await call('GET', `/v1/bill-runs/${id}`, undefined, NEW)).status, 404);
   });
 
@@ -367,6 +374,7 @@ forEachDb('bill-run routes', (ctx) => {
       zuoraResponseErrors(ZUORA_SPEC, 'put', '/v1/bill-runs/{billRunId}/post', '200', post.body),
       [],
     );
+    await settle();
     assert.equal((await call('GET', `/v1/bill-runs/${id}`)).body.status, 'Posted');
     const cancelPosted = await call('PUT', `/v1/bill-runs/${id}/cancel`, {}, NEW);
     assert.equal((cancelPosted.body.reasons as { code: string }[])[0]!.code, '56020030');
@@ -643,10 +651,12 @@ forEachDb('bill-run routes', (ctx) => {
     assert.equal(delPending.status, 400);
     const cancel = await call('PUT', `/v1/object/bill-run/${crudId}`, { Status: 'Canceled' });
     assert.deepEqual(cancel.body, { Success: true, Id: crudId });
+    await settle();
     assert.equal((await call('GET', `/v1/object/bill-run/${crudId}`)).body.Status, 'Canceled');
     const del = await call('DELETE', `/v1/object/bill-run/${crudId}`);
     assert.equal(del.status, 200);
     assert.deepEqual(del.body, { Success: true, Id: crudId });
+    await settle();
     assert.equal((await call('GET', `/v1/object/bill-run/${crudId}`)).status, 404);
     const crudErrorRun = await crudPost({
       InvoiceDate: '2026-03-20',

@@ -4,7 +4,10 @@
  */
 import { AppError, invalid, notFound, rule } from '../platform/errors.ts';
 import { toIso } from '../platform/clock.ts';
+import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
+import { findAccountsByIds, selectAccountIdsForBilling } from '../accounts/accounts.service.ts';
+import { billAccounts, postDocuments } from '../billing/billing.service.ts';
 import * as store from './billruns.store.ts';
 import type { BillRunRow } from './billruns.table.ts';
 
@@ -511,7 +514,44 @@ export const createBillRun = async (
       updated_at: toIso(now),
     };
     await store.insertBillRun(tx, row);
+    await enqueuePlan(deps, tx, actor, toBillRun(row));
     return toBillRun(row);
+  });
+};
+
+// ---------------------------------------------------------------------------------------------
+// Jobs (DESIGN.md "Long work"): every step is a job enqueued in the transaction that makes it due.
+
+/** Task ids of the bill-run jobs (`src/tasks.ts` registers their handlers). */
+export const TASKS = {
+  plan: 'billruns.plan',
+  chunk: 'billruns.chunk',
+  finish: 'billruns.finish',
+  post: 'billruns.post',
+  cancel: 'billruns.cancel',
+  remove: 'billruns.remove',
+} as const;
+
+/** Accounts billed per chunk job: one transaction each (batch-friendly, DESIGN.md "Long work"). */
+export const CHUNK_SIZE = 500;
+
+export interface JobRef {
+  tenantId: string;
+  entityId: string;
+  billRunId: string;
+}
+
+const refOf = (run: Pick<BillRun, 'id'>, scope: store.Scope): JobRef => ({
+  tenantId: scope.tenantId,
+  entityId: scope.entityId,
+  billRunId: run.id,
+});
+
+/** Ad hoc runs start FIFO as soon as a worker is free; scheduled ones at their time (C3.3). */
+const enqueuePlan = async (deps: Deps, tx: Db, scope: store.Scope, run: BillRun): Promise<void> => {
+  await deps.queue.add(tx, TASKS.plan, refOf(run, scope), {
+    jobKey: `${TASKS.plan}:${run.id}`,
+    ...(run.scheduledExecutionTime === null ? {} : { runAt: run.scheduledExecutionTime }),
   });
 };
 
@@ -533,8 +573,13 @@ export const getBillRun = async (deps: Deps, scope: store.Scope, key: string): P
 };
 
 /** Reads through the writer: right after a change, the reader may not see it yet on every dialect. */
-const reload = async (deps: Deps, scope: store.Scope, id: string): Promise<BillRun> => {
-  const row = await store.findBillRun(deps.db.db, scope, id);
+const reload = async (
+  deps: Deps,
+  scope: store.Scope,
+  id: string,
+  db: Db = deps.db.db,
+): Promise<BillRun> => {
+  const row = await store.findBillRun(db, scope, id);
   if (row === undefined) throw notFound('Bill run', id);
   return toBillRun(row);
 };
@@ -562,7 +607,7 @@ const applyTransition = async (
   });
   if (changed === 0) {
     // Someone else moved the run meanwhile: answer with the state machine's verdict on the new status.
-    const now = await reload(deps, actor, run.id);
+    const now = await reload(deps, actor, run.id, db);
     mustTransition(now, action, api);
     throw new AppError('busy', `The bill run ${run.number} changed meanwhile; try again.`);
   }
@@ -573,10 +618,26 @@ export interface CancelResult {
   nextRun: BillRun | null;
 }
 
+/** Applies a client action and enqueues the job that ends it, in one transaction. */
+const startAction = async (
+  deps: Deps,
+  actor: Actor,
+  run: BillRun,
+  action: 'post' | 'cancel' | 'delete',
+  api: Api,
+  extra: Parameters<typeof store.updateBillRunIf>[4] = {},
+): Promise<BillRun> =>
+  deps.db.db.transaction().execute(async (tx) => {
+    await applyTransition(deps, actor, run, action, api, extra, tx);
+    const task = action === 'post' ? TASKS.post : action === 'cancel' ? TASKS.cancel : TASKS.remove;
+    await deps.queue.add(tx, task, refOf(run, actor), { jobKey: `${task}:${run.id}` });
+    return reload(deps, actor, run.id, tx);
+  });
+
 /**
- * Cancel (C3.2.4, CRUD PUT `Canceled`): `CancelInProgress`, then `Canceled` when its documents
- * are canceled. For a scheduled run, `cancelOnce` true creates the next occurrence; false (and the
- * CRUD API, C7 #13) ends the schedule, canceling its other Pending occurrences.
+ * Cancel (C3.2.4, CRUD PUT `Canceled`): `CancelInProgress` now, `Canceled` when its job has run.
+ * For a scheduled run, `cancelOnce` true creates the next occurrence; false (and the CRUD API,
+ * C7 #13) ends the schedule.
  */
 export const cancelBillRun = async (
   deps: Deps,
@@ -585,29 +646,21 @@ export const cancelBillRun = async (
   opts: { api: Api; cancelOnce: boolean },
 ): Promise<CancelResult> => {
   const run = await getBillRun(deps, actor, key);
-  await applyTransition(deps, actor, run, 'cancel', opts.api);
-  const inProgress = await reload(deps, actor, run.id);
+  const inProgress = await startAction(deps, actor, run, 'cancel', opts.api);
   let nextRun: BillRun | null = null;
   if (run.schedule !== null && run.status === 'Pending' && opts.cancelOnce) {
-    nextRun = (await createNextOccurrence(deps, actor, run)) ?? null;
+    nextRun =
+      (await deps.db.db
+        .transaction()
+        .execute(async (tx) => createNextOccurrence(deps, tx, actor, run))) ?? null;
   }
-  await finishCancel(deps, actor, run.id);
   return { run: inProgress, nextRun };
-};
-
-/**
- * Ends a cancel: `CancelInProgress` → `Canceled`.
- * TODO(billing engine): cancel the run's Draft documents and roll back chargedThroughDate
- * (C3.4.7) once the billing capability lands; then this becomes the `billruns.cancel` task.
- */
-export const finishCancel = async (deps: Deps, actor: Actor, id: string): Promise<void> => {
-  const run = await reload(deps, actor, id);
-  await applyTransition(deps, actor, run, 'cancelDone', 'rest');
 };
 
 /** Creates the occurrence after `run` of its schedule, `Pending`, or returns undefined at the end. */
 export const createNextOccurrence = async (
   deps: Deps,
+  tx: Db,
   actor: Actor,
   run: BillRun,
 ): Promise<BillRun | undefined> => {
@@ -617,44 +670,42 @@ export const createNextOccurrence = async (
   const dates = occurrenceDates(run, day);
   const now = toIso(deps.clock.now(actor.tenantId));
   const id = deps.ids.id();
-  return deps.db.db.transaction().execute(async (tx) => {
-    const number = await store.nextBillRunNumber(tx, actor);
-    const base = await store.findBillRun(tx, actor, run.id);
-    if (base === undefined) throw notFound('Bill run', run.id);
-    const row: BillRunRow = {
-      ...base,
-      id,
-      number: formatNumber(number),
-      status: 'Pending',
-      invoice_date: dates.invoiceDate,
-      target_date: dates.targetDate,
-      scheduled_execution_time: executionTime(day, run.schedule!.runTime),
-      number_of_accounts: 0,
-      number_of_invoices: 0,
-      number_of_credit_memos: 0,
-      accounts_planned: 0,
-      accounts_processed: 0,
-      error_message: null,
-      executed_at: null,
-      ended_at: null,
-      posted_at: null,
-      invoices_emailed: 0,
-      last_email_sent_at: null,
-      created_by_id: actor.userId,
-      created_at: now,
-      updated_by_id: actor.userId,
-      updated_at: now,
-    };
-    await store.insertBillRun(tx, row);
-    return toBillRun(row);
-  });
+  const number = await store.nextBillRunNumber(tx, actor);
+  const base = await store.findBillRun(tx, actor, run.id);
+  if (base === undefined) throw notFound('Bill run', run.id);
+  const row: BillRunRow = {
+    ...base,
+    id,
+    number: formatNumber(number),
+    status: 'Pending',
+    invoice_date: dates.invoiceDate,
+    target_date: dates.targetDate,
+    scheduled_execution_time: executionTime(day, run.schedule.runTime),
+    number_of_accounts: 0,
+    number_of_invoices: 0,
+    number_of_credit_memos: 0,
+    accounts_planned: 0,
+    accounts_processed: 0,
+    error_message: null,
+    executed_at: null,
+    ended_at: null,
+    posted_at: null,
+    invoices_emailed: 0,
+    last_email_sent_at: null,
+    created_by_id: actor.userId,
+    created_at: now,
+    updated_by_id: actor.userId,
+    updated_at: now,
+  };
+  await store.insertBillRun(tx, row);
+  const next = toBillRun(row);
+  await enqueuePlan(deps, tx, actor, next);
+  return next;
 };
 
 /**
- * Post (C3.2.5, CRUD PUT `Posted`): `PostInProgress`, then `Posted`. `invoiceDate` replaces the
- * run's invoice date (documents get it and a recomputed due date).
- * TODO(billing engine): post the Draft documents through the billing capability's posting
- * function (C3.4.7) once it lands; then the second step becomes the `billruns.post` task.
+ * Post (C3.2.5, CRUD PUT `Posted`): `PostInProgress` now, `Posted` when its job has posted the
+ * run's Draft documents. `invoiceDate` replaces the run's invoice date.
  */
 export const postBillRun = async (
   deps: Deps,
@@ -663,25 +714,12 @@ export const postBillRun = async (
   opts: { api: Api; invoiceDate: string | null },
 ): Promise<BillRun> => {
   const run = await getBillRun(deps, actor, key);
-  await applyTransition(deps, actor, run, 'post', opts.api, {
+  return startAction(deps, actor, run, 'post', opts.api, {
     ...(opts.invoiceDate === null ? {} : { invoice_date: opts.invoiceDate }),
   });
-  const inProgress = await reload(deps, actor, run.id);
-  await finishPost(deps, actor, run.id);
-  return inProgress;
 };
 
-export const finishPost = async (deps: Deps, actor: Actor, id: string): Promise<void> => {
-  const run = await reload(deps, actor, id);
-  await applyTransition(deps, actor, run, 'postDone', 'rest', {
-    posted_at: toIso(deps.clock.now(actor.tenantId)),
-  });
-};
-
-/**
- * Delete (C3.1 DELETE, C3.2.6): `RemoveInProgress`, then the run and its documents are gone.
- * TODO(billing engine): remove the run's documents once the billing capability lands.
- */
+/** Delete (C3.1 DELETE, C3.2.6): `RemoveInProgress` now; its job removes the run and documents. */
 export const deleteBillRun = async (
   deps: Deps,
   actor: Actor,
@@ -689,17 +727,15 @@ export const deleteBillRun = async (
   opts: { api: Api },
 ): Promise<BillRun> => {
   const run = await getBillRun(deps, actor, key);
-  await applyTransition(deps, actor, run, 'delete', opts.api);
-  const inProgress = await reload(deps, actor, run.id);
-  await store.deleteBillRun(deps.db.db, actor, run.id);
-  return inProgress;
+  return startAction(deps, actor, run, 'delete', opts.api);
 };
 
 /**
  * Emails of a run's posted documents (C3.2.7): recorded, not sent. A run without posted documents
  * is refused (cat30).
- * TODO(billing engine): record per invoice `lastEmailSentDate` and honour `resend` and
- * `noEmailForZeroAmountInvoice` per document once invoices exist.
+ * TODO(invoices): record per invoice `lastEmailSentDate` and honour `resend` and
+ * `noEmailForZeroAmountInvoice` per document — the invoices capability has no email-record
+ * function yet.
  */
 export const emailBillRun = async (
   deps: Deps,
@@ -717,6 +753,270 @@ export const emailBillRun = async (
   await applyTransition(deps, actor, run, 'email', 'rest', {
     invoices_emailed: 1,
     last_email_sent_at: now,
+  });
+};
+
+// ---------------------------------------------------------------------------------------------
+// Job steps. Each runs in one transaction and is idempotent: a retry after a crash finds the
+// work done (status moved on, accounts no longer pending) and does nothing twice.
+
+const systemActor = (ref: JobRef, run: BillRun): Actor => ({
+  tenantId: ref.tenantId,
+  entityId: ref.entityId,
+  userId: run.updatedById,
+});
+
+/** Bill cycle days a run selects (C3.4.1); `any` for `AllBillCycleDays`. */
+export const billCycleDaysOf = (billCycleDay: string | null, runDay: string): 'any' | number[] => {
+  if (billCycleDay === null || billCycleDay === 'AllBillCycleDays') return 'any';
+  if (billCycleDay !== 'AsRunDay') return [Number(billCycleDay)];
+  // AsRunDay: the run's day, and on a month's last day every BCD ≥ it (C3.4.1).
+  const d = Number(runDay.slice(8, 10));
+  const last = daysInMonth(Number(runDay.slice(0, 4)), Number(runDay.slice(5, 7)) - 1);
+  if (d < last) return [d];
+  return Array.from({ length: 32 - d }, (_, i) => d + i);
+};
+
+/** Plan: `Pending` → `Processing`, select the accounts, cut them into chunk jobs. */
+export const planBillRun = async (deps: Deps, ref: JobRef): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    const run = await findForJob(deps, tx, ref);
+    if (run?.status !== 'Pending') return;
+    const actor = systemActor(ref, run);
+    const now = toIso(deps.clock.now(ref.tenantId));
+    await applyTransition(deps, actor, run, 'start', 'rest', { executed_at: now }, tx);
+    // C3.2.2: when an occurrence starts, the next one is created.
+    await createNextOccurrence(deps, tx, actor, run);
+    const ids = await selectAccountIdsForBilling(
+      deps,
+      ref,
+      run.accountId !== null
+        ? { accountId: run.accountId, batches: null, days: 'any' }
+        : {
+            batches:
+              run.batches === null || run.batches.includes('AllBatches') ? null : run.batches,
+            days: billCycleDaysOf(run.billCycleDay, today(deps, ref.tenantId)),
+          },
+      tx,
+    );
+    const rows = ids.map((accountId, i) => ({
+      bill_run_id: run.id,
+      account_id: accountId,
+      tenant_id: ref.tenantId,
+      entity_id: ref.entityId,
+      chunk: Math.floor(i / CHUNK_SIZE),
+      status: 'pending',
+      invoices: 0,
+      credit_memos: 0,
+      error: null,
+      updated_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += 500)
+      await store.insertRunAccounts(tx, rows.slice(i, i + 500));
+    const counts = await store.countRunAccounts(tx, ref, run.id);
+    await store.updateBillRunIf(tx, ref, run.id, ['Processing'], {
+      accounts_planned: counts.total,
+    });
+    const chunks = Math.ceil(ids.length / CHUNK_SIZE);
+    for (let c = 0; c < chunks; c++)
+      await deps.queue.add(
+        tx,
+        TASKS.chunk,
+        { ...ref, chunk: c },
+        {
+          jobKey: `${TASKS.chunk}:${run.id}:${c}`,
+        },
+      );
+    if (counts.pending === 0)
+      await deps.queue.add(tx, TASKS.finish, ref, { jobKey: `${TASKS.finish}:${run.id}` });
+  });
+};
+
+const findForJob = async (deps: Deps, tx: Db, ref: JobRef): Promise<BillRun | undefined> => {
+  const row = await store.findBillRun(tx, ref, ref.billRunId);
+  return row === undefined ? undefined : toBillRun(row);
+};
+
+/**
+ * Chunk: bills its pending accounts with the billing engine in one transaction; records each
+ * account's outcome and adds to the run's counters. The last chunk enqueues the finish job.
+ */
+export const billChunk = async (deps: Deps, ref: JobRef, chunk: number): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    const run = await findForJob(deps, tx, ref);
+    if (run?.status !== 'Processing') return;
+    const pending = await store.listChunkPending(tx, ref, run.id, chunk);
+    if (pending.length === 0) return;
+    const now = toIso(deps.clock.now(ref.tenantId));
+    const accounts = await findAccountsByIds(deps, ref, pending, tx);
+    const outcomes = new Map<string, store.AccountOutcome>(
+      pending.map((id) => [
+        id,
+        { accountId: id, status: 'billed', invoices: 0, creditMemos: 0, error: null },
+      ]),
+    );
+    const docs: { id: string; type: string; accountId: string }[] = [];
+    if (run.includeSubscriptions && accounts.length > 0) {
+      const subscriptionIds = run.billRunFilters
+        ?.filter((f) => f.filterType === 'Subscription')
+        .map((f) => f.subscriptionId!);
+      const r = await billAccounts(deps, tx, ref, accounts, {
+        targetDate: run.targetDate!,
+        documentDate: run.invoiceDate!,
+        source: 'BillRun',
+        sourceId: run.number,
+        billRunId: run.id,
+        createdBy: run.createdById,
+        chargeTypeToExclude: run.chargeTypeToExclude,
+        ...(subscriptionIds === undefined || subscriptionIds.length === 0
+          ? {}
+          : { subscriptionIds }),
+      });
+      for (const i of r.invoices) {
+        outcomes.get(i.accountId)!.invoices++;
+        docs.push({ id: i.id, type: 'Invoice', accountId: i.accountId });
+      }
+      for (const m of r.creditMemos) {
+        outcomes.get(m.accountId)!.creditMemos++;
+        docs.push({ id: m.id, type: 'CreditMemo', accountId: m.accountId });
+      }
+      for (const e of r.errors) {
+        const o = outcomes.get(e.accountId)!;
+        o.status = 'failed';
+        o.error = e.message;
+      }
+    }
+    const found = new Set(accounts.map((a) => a.id));
+    for (const o of outcomes.values())
+      if (!found.has(o.accountId)) {
+        o.status = 'failed';
+        o.error = `Account ${o.accountId} no longer exists.`;
+      }
+    const list = [...outcomes.values()];
+    await store.markAccounts(tx, ref, run.id, list, now);
+    await store.insertRunDocuments(
+      tx,
+      docs.map((d) => ({
+        bill_run_id: run.id,
+        document_id: d.id,
+        document_type: d.type,
+        account_id: d.accountId,
+        tenant_id: ref.tenantId,
+        entity_id: ref.entityId,
+      })),
+    );
+    await store.addCounters(tx, ref, run.id, {
+      accounts: list.filter((o) => o.invoices + o.creditMemos > 0).length,
+      invoices: list.reduce((n, o) => n + o.invoices, 0),
+      creditMemos: list.reduce((n, o) => n + o.creditMemos, 0),
+      processed: list.length,
+      at: now,
+    });
+    if ((await store.countRunAccounts(tx, ref, run.id)).pending === 0)
+      await deps.queue.add(tx, TASKS.finish, ref, { jobKey: `${TASKS.finish}:${run.id}` });
+  });
+};
+
+/** Finish: `Processing` → `Completed` (with a summary of failed accounts), then auto-post. */
+export const finishBillRun = async (deps: Deps, ref: JobRef): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    const run = await findForJob(deps, tx, ref);
+    if (run?.status !== 'Processing') return;
+    const counts = await store.countRunAccounts(tx, ref, run.id);
+    if (counts.pending > 0) return;
+    const actor = systemActor(ref, run);
+    const now = toIso(deps.clock.now(ref.tenantId));
+    await applyTransition(
+      deps,
+      actor,
+      run,
+      'complete',
+      'rest',
+      {
+        ended_at: now,
+        error_message:
+          counts.failed === 0
+            ? null
+            : `${counts.failed} account(s) could not be billed; see /folio/v1/bill-runs/${run.id}/errors.`,
+      },
+      tx,
+    );
+    if (run.autoPost) {
+      const completed = await reload(deps, actor, run.id, tx);
+      await applyTransition(deps, actor, completed, 'post', 'rest', {}, tx);
+      await deps.queue.add(tx, TASKS.post, ref, { jobKey: `${TASKS.post}:${run.id}` });
+    }
+  });
+};
+
+/**
+ * A fault of the run itself (its job failed for good): `Processing` → `Error` (C3.3).
+ */
+export const failBillRun = async (deps: Deps, ref: JobRef, message: string): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    const run = await findForJob(deps, tx, ref);
+    if (run?.status !== 'Processing') return;
+    await applyTransition(
+      deps,
+      systemActor(ref, run),
+      run,
+      'fail',
+      'rest',
+      { ended_at: toIso(deps.clock.now(ref.tenantId)), error_message: message.slice(0, 2000) },
+      tx,
+    );
+  });
+};
+
+/**
+ * Post job: the run's Draft documents become Posted through the billing capability's one posting
+ * function, then `PostInProgress` → `Posted`; with `autoEmail` the emails are recorded.
+ * TODO(billing): documents should take the run's new invoice date and a recomputed due date
+ * (C3.2.5); `postDocuments` has no date parameter yet.
+ */
+export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    const run = await findForJob(deps, tx, ref);
+    if (run?.status !== 'PostInProgress') return;
+    const docs = await store.listRunDocuments(tx, ref, run.id);
+    await postDocuments(deps, tx, ref, docs, run.updatedById);
+    const now = toIso(deps.clock.now(ref.tenantId));
+    const emailed = run.autoEmail && docs.invoiceIds.length + docs.creditMemoIds.length > 0;
+    await applyTransition(
+      deps,
+      systemActor(ref, run),
+      run,
+      'postDone',
+      'rest',
+      { posted_at: now, ...(emailed ? { invoices_emailed: 1, last_email_sent_at: now } : {}) },
+      tx,
+    );
+  });
+};
+
+/**
+ * Cancel job: `CancelInProgress` → `Canceled`.
+ * TODO(billing): cancel the run's Draft documents and roll back chargedThroughDate (C3.4.7);
+ * the billing capability has no cancel function yet.
+ */
+export const runCancel = async (deps: Deps, ref: JobRef): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    const run = await findForJob(deps, tx, ref);
+    if (run?.status !== 'CancelInProgress') return;
+    await applyTransition(deps, systemActor(ref, run), run, 'cancelDone', 'rest', {}, tx);
+  });
+};
+
+/**
+ * Remove job: the run and its bookkeeping are deleted.
+ * TODO(billing): delete the run's documents too (C3.2.6); the invoices and memos capabilities
+ * have no delete function yet.
+ */
+export const runRemove = async (deps: Deps, ref: JobRef): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    const run = await findForJob(deps, tx, ref);
+    if (run?.status !== 'RemoveInProgress') return;
+    await store.deleteBillRun(tx, ref, run.id);
   });
 };
 

@@ -1,7 +1,13 @@
 /** Kysely queries of bill runs. Every query is scoped by tenant and entity (DESIGN.md "Data"). */
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
-import type { BillRunRow, BillRunUpdate, NewBillRunRow } from './billruns.table.ts';
+import type {
+  BillRunRow,
+  BillRunUpdate,
+  NewBillRunAccountRow,
+  NewBillRunDocumentRow,
+  NewBillRunRow,
+} from './billruns.table.ts';
 
 export interface Scope {
   tenantId: string;
@@ -82,6 +88,12 @@ export const updateBillRunIf = async (
 };
 
 export const deleteBillRun = async (db: Db, scope: Scope, id: string): Promise<number> => {
+  await db
+    .deleteFrom('bill_run_documents')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('bill_run_id', '=', id)
+    .execute();
   await db
     .deleteFrom('bill_run_accounts')
     .where('tenant_id', '=', scope.tenantId)
@@ -206,3 +218,138 @@ export const listFailedAccounts = async (
     .limit(limit)
     .offset(offset)
     .execute();
+
+/**
+ * Plans accounts into a run. `ON CONFLICT DO NOTHING` makes a retried plan a no-op, and leaves
+ * out an account that is pending in another run (the partial unique index, C3.4.7).
+ */
+export const insertRunAccounts = async (db: Db, rows: NewBillRunAccountRow[]): Promise<void> => {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('bill_run_accounts')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+};
+
+export const countRunAccounts = async (
+  db: Db,
+  scope: Scope,
+  billRunId: string,
+): Promise<{ total: number; pending: number; failed: number }> => {
+  const rows = await db
+    .selectFrom('bill_run_accounts')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('bill_run_id', '=', billRunId)
+    .groupBy('status')
+    .execute();
+  const by = new Map(rows.map((r) => [r.status, Number(r.n)]));
+  return {
+    total: rows.reduce((s, r) => s + Number(r.n), 0),
+    pending: by.get('pending') ?? 0,
+    failed: by.get('failed') ?? 0,
+  };
+};
+
+export const listChunkPending = async (
+  db: Db,
+  scope: Scope,
+  billRunId: string,
+  chunk: number,
+): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('bill_run_accounts')
+      .select('account_id')
+      .where('tenant_id', '=', scope.tenantId)
+      .where('entity_id', '=', scope.entityId)
+      .where('bill_run_id', '=', billRunId)
+      .where('chunk', '=', chunk)
+      .where('status', '=', 'pending')
+      .orderBy('account_id')
+      .execute()
+  ).map((r) => r.account_id);
+
+export interface AccountOutcome {
+  accountId: string;
+  status: 'billed' | 'failed';
+  invoices: number;
+  creditMemos: number;
+  error: string | null;
+}
+
+export const markAccounts = async (
+  db: Db,
+  scope: Scope,
+  billRunId: string,
+  outcomes: readonly AccountOutcome[],
+  at: string,
+): Promise<void> => {
+  for (const o of outcomes) {
+    await db
+      .updateTable('bill_run_accounts')
+      .set({
+        status: o.status,
+        invoices: o.invoices,
+        credit_memos: o.creditMemos,
+        error: o.error,
+        updated_at: at,
+      })
+      .where('tenant_id', '=', scope.tenantId)
+      .where('entity_id', '=', scope.entityId)
+      .where('bill_run_id', '=', billRunId)
+      .where('account_id', '=', o.accountId)
+      .execute();
+  }
+};
+
+/** Adds a chunk's results to the run's counters (C3.4.6), so a poll shows them moving. */
+export const addCounters = async (
+  db: Db,
+  scope: Scope,
+  id: string,
+  c: { accounts: number; invoices: number; creditMemos: number; processed: number; at: string },
+): Promise<void> => {
+  await db
+    .updateTable('bill_runs')
+    .set({
+      number_of_accounts: sql<number>`number_of_accounts + ${c.accounts}`,
+      number_of_invoices: sql<number>`number_of_invoices + ${c.invoices}`,
+      number_of_credit_memos: sql<number>`number_of_credit_memos + ${c.creditMemos}`,
+      accounts_processed: sql<number>`accounts_processed + ${c.processed}`,
+      updated_at: c.at,
+    })
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('id', '=', id)
+    .execute();
+};
+
+export const insertRunDocuments = async (db: Db, rows: NewBillRunDocumentRow[]): Promise<void> => {
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('bill_run_documents')
+      .values(rows.slice(i, i + 500))
+      .execute();
+};
+
+export const listRunDocuments = async (
+  db: Db,
+  scope: Scope,
+  billRunId: string,
+): Promise<{ invoiceIds: string[]; creditMemoIds: string[] }> => {
+  const rows = await db
+    .selectFrom('bill_run_documents')
+    .select(['document_id', 'document_type'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('bill_run_id', '=', billRunId)
+    .orderBy('document_id')
+    .execute();
+  return {
+    invoiceIds: rows.filter((r) => r.document_type === 'Invoice').map((r) => r.document_id),
+    creditMemoIds: rows.filter((r) => r.document_type === 'CreditMemo').map((r) => r.document_id),
+  };
+};

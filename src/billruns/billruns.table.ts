@@ -97,10 +97,21 @@ export interface BillRunAccountsTable {
   updated_at: string;
 }
 
+/** A document a run created (`Invoice` | `CreditMemo`). */
+export interface BillRunDocumentsTable {
+  bill_run_id: string;
+  document_id: string;
+  document_type: string;
+  account_id: string;
+  tenant_id: string;
+  entity_id: string;
+}
+
 export interface BillrunsTables {
   bill_runs: BillRunsTable;
   bill_run_numbers: BillRunNumbersTable;
   bill_run_accounts: BillRunAccountsTable;
+  bill_run_documents: BillRunDocumentsTable;
 }
 
 export type BillRunRow = Selectable<BillRunsTable>;
@@ -108,3 +119,4 @@ export type NewBillRunRow = Insertable<BillRunsTable>;
 export type BillRunUpdate = Updateable<BillRunsTable>;
 export type BillRunAccountRow = Selectable<BillRunAccountsTable>;
 export type NewBillRunAccountRow = Insertable<BillRunAccountsTable>;
+export type NewBillRunDocumentRow = Insertable<BillRunDocumentsTable>;
