@@ -11,6 +11,10 @@ import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { migrations } from './migrations.ts';
+import type { FileStore } from './platform/files/files.ts';
+import { openFileStore } from './platform/files/open.ts';
+import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts';
+import { ensureSetting } from './platform/db/settings.ts';
 
 export interface Deps {
   config: Config;
@@ -19,7 +23,14 @@ export interface Deps {
   ids: Ids;
   log: Log;
   metrics: Metrics;
+  /** Job outputs and downloads (`FOLIO_FILES_URL`). */
+  files: FileStore;
+  /** Signs and verifies the presigned-form URLs Folio serves itself. */
+  urls: UrlSigner;
 }
+
+/** The settings row that keeps the generated URL-signing secret, shared by every node. */
+export const SIGNING_SECRET_SETTING = 'files.signing_secret';
 
 export interface DepsOverrides {
   clock?: Clock;
@@ -36,13 +47,27 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     config.dbUrl,
     overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema },
   );
+  const clock = overrides.clock ?? systemClock();
+  const ids = overrides.ids ?? randomIds();
+  const urls = createUrlSigner({
+    publicUrl: config.publicUrl,
+    expirySeconds: config.urlExpirySeconds,
+    clock,
+    // DESIGN.md "Files and URLs": generated once and kept in the database, so all nodes share it.
+    secret: async () =>
+      config.signingSecret !== ''
+        ? config.signingSecret
+        : ensureSetting(db.db as never, SIGNING_SECRET_SETTING, () => ids.secret(32)),
+  });
   return {
     config,
     db,
-    clock: overrides.clock ?? systemClock(),
-    ids: overrides.ids ?? randomIds(),
+    clock,
+    ids,
     log,
     metrics: createMetrics(),
+    files: openFileStore(config.filesUrl, { ids, signer: urls }),
+    urls,
   };
 };
 

@@ -56,10 +56,6 @@ const serve = async (config: Config): Promise<void> => {
     { host: config.host, port, startupMs: Math.round(performance.now() - started) },
     'folio listening',
   );
-  process.stdout.write(
-    `Folio listening on http://${config.host}:${port} — first call: POST /oauth/token\n`,
-  );
-
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
@@ -78,6 +74,10 @@ const serve = async (config: Config): Promise<void> => {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Printed only once the handlers exist: a SIGTERM sent on seeing this line must drain, not kill.
+  process.stdout.write(
+    `Folio listening on http://${config.host}:${port} — first call: POST /oauth/token\n`,
+  );
 };
 
 const main = async (): Promise<number> => {

@@ -1,6 +1,13 @@
 /** Every route plugin, listed explicitly (STYLE.md "Explicit wiring"). */
 import type { RoutePlugin } from './platform/http/app.ts';
 import type { Deps } from './deps.ts';
-import { authRoutes } from './auth/auth.routes.ts';
+import { authAdminRoutes, authRoutes } from './auth/auth.routes.ts';
+import { filesRoutes } from './files/files.routes.ts';
+import { tenantsRoutes } from './tenants/tenants.routes.ts';
 
-export const routes: readonly RoutePlugin<Deps>[] = [authRoutes];
+export const routes: readonly RoutePlugin<Deps>[] = [
+  authRoutes,
+  filesRoutes,
+  tenantsRoutes,
+  authAdminRoutes,
+];
