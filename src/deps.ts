@@ -16,6 +16,10 @@ import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
 import type { JobsTables } from './platform/jobs/table.ts';
 import { sql, type Kysely } from 'kysely';
 import { tasks as allTasks } from './tasks.ts';
+import type { FileStore } from './platform/files/files.ts';
+import { openFileStore } from './platform/files/open.ts';
+import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts';
+import { ensureSetting } from './platform/db/settings.ts';
 
 export interface Deps {
   config: Config;
@@ -26,7 +30,14 @@ export interface Deps {
   metrics: Metrics;
   /** Job queue (STYLE.md "Jobs"): `add` in the caller's transaction; the runner is started by `folio serve`. */
   queue: Queue;
+  /** Job outputs and downloads (`FOLIO_FILES_URL`). */
+  files: FileStore;
+  /** Signs and verifies the presigned-form URLs Folio serves itself. */
+  urls: UrlSigner;
 }
+
+/** The settings row that keeps the generated URL-signing secret, shared by every node. */
+export const SIGNING_SECRET_SETTING = 'files.signing_secret';
 
 export interface DepsOverrides {
   clock?: Clock;
@@ -50,6 +61,16 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
   const clock = overrides.clock ?? systemClock();
   const ids = overrides.ids ?? randomIds();
   const metrics = createMetrics();
+  const urls = createUrlSigner({
+    publicUrl: config.publicUrl,
+    expirySeconds: config.urlExpirySeconds,
+    clock,
+    // DESIGN.md "Files and URLs": generated once and kept in the database, so all nodes share it.
+    secret: async () =>
+      config.signingSecret !== ''
+        ? config.signingSecret
+        : ensureSetting(db.db as never, SIGNING_SECRET_SETTING, () => ids.secret(32)),
+  });
   const deps: Deps = {
     config,
     db,
@@ -70,6 +91,8 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
       leaseMs: config.jobLeaseSeconds * 1000,
       pollIntervalMs: config.jobPollIntervalMs,
     }),
+    files: openFileStore(config.filesUrl, { ids, signer: urls }),
+    urls,
   };
   return deps;
 };

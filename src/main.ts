@@ -8,6 +8,7 @@ import { ensureDemoTenant } from './tenants/tenants.service.ts';
 import { ensureClient } from './auth/auth.service.ts';
 import { adminTokenOf } from './platform/http/app.ts';
 import { configCommand } from './cli/config.ts';
+import { ADMIN_USAGE, clientCommand, entityCommand, tenantCommand } from './cli/admin.ts';
 import { genOpenapiCommand } from './cli/gen-openapi.ts';
 
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
@@ -17,6 +18,7 @@ Commands:
   migrate        apply database migrations and exit
   config         print the effective configuration, secrets redacted
   gen-openapi    write openapi.json from the route schemas (--check: fail on drift)
+${ADMIN_USAGE}
 
 Every configuration key can be given as --kebab-case-flag, FOLIO_* variable or in folio.config.json.`;
 
@@ -118,6 +120,12 @@ const main = async (): Promise<number> => {
       return configCommand(config);
     case 'gen-openapi':
       return genOpenapiCommand(config, commandFlags.includes('--check'));
+    case 'tenant':
+      return tenantCommand(config, rest.slice(1), commandFlags);
+    case 'entity':
+      return entityCommand(config, rest.slice(1));
+    case 'client':
+      return clientCommand(config, rest.slice(1), commandFlags);
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

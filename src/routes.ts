@@ -1,7 +1,9 @@
 /** Every route plugin, listed explicitly (STYLE.md "Explicit wiring"). */
 import type { RoutePlugin } from './platform/http/app.ts';
 import type { Deps } from './deps.ts';
-import { authRoutes } from './auth/auth.routes.ts';
+import { authAdminRoutes, authRoutes } from './auth/auth.routes.ts';
+import { filesRoutes } from './files/files.routes.ts';
+import { tenantsRoutes } from './tenants/tenants.routes.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
@@ -10,6 +12,9 @@ import { billrunsRoutes } from './billruns/billruns.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
+  authAdminRoutes,
+  filesRoutes,
+  tenantsRoutes,
   catalogRoutes,
   accountsRoutes,
   subscriptionsRoutes,

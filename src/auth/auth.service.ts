@@ -119,6 +119,11 @@ export const revokeClient = async (
   cacheOf(deps).clear();
 };
 
+/** Drops every cached token verdict of this process (after a tenant is deleted). */
+export const forgetTokens = (deps: Deps): void => {
+  cacheOf(deps).clear();
+};
+
 export interface TokenRequest {
   grant_type?: string | undefined;
   client_id?: string | undefined;

@@ -1,9 +1,13 @@
 /**
- * PDF file versions of billing documents (C4 `…/files`, C6). The PDF issue writes the rows and the
- * bytes; until then every document's list is empty.
+ * The `files` capability: PDF file versions of billing documents (C4 `…/files`, C6; the PDF issue
+ * writes the rows and the bytes) and downloads through Folio's presigned URLs (DESIGN.md "Files and
+ * URLs", CONTRACT C5.7): checks the signature and expiry, then opens the object, whole or a range.
  */
+import type { Readable } from 'node:stream';
 import type { Deps } from '../deps.ts';
 import type { Scope } from '../platform/scope.ts';
+import { checkKey, type FileInfo } from '../platform/files/files.ts';
+import { isAppError } from '../platform/errors.ts';
 import * as store from './files.store.ts';
 
 export interface DocumentFile {
@@ -30,3 +34,59 @@ export const listDocumentFiles = async (
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
+
+export type Download =
+  | { ok: true; info: FileInfo; body: Readable; range: { start: number; end: number } | undefined }
+  | { ok: false; reason: 'expired' | 'mismatch' | 'missing' }
+  | { ok: false; reason: 'range'; size: number };
+
+export interface DownloadRequest {
+  /** The request path as received, still percent-encoded. */
+  rawPath: string;
+  /** The query string as received, without `?`. */
+  rawQuery: string;
+  /** The `Range` header, if any. */
+  range: string | undefined;
+}
+
+/**
+ * RFC 9110 byte ranges, one range only as S3 serves them: `bytes=a-b`, `bytes=a-`, `bytes=-n`.
+ * Undefined = serve the whole object (no header, or one S3 ignores such as a multi-range);
+ * 'unsatisfiable' = 416.
+ */
+export const parseRange = (
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined => {
+  if (header === undefined) return undefined;
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (m === null || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (!Number.isSafeInteger(start) || start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+};
+
+/** Verifies a presigned URL and opens its object; every refusal is a reason, never bytes. */
+export const openDownload = async (deps: Deps, req: DownloadRequest): Promise<Download> => {
+  const verified = await deps.urls.verify(req.rawPath, req.rawQuery);
+  if (!verified.ok) return verified;
+  try {
+    const info = await deps.files.head(checkKey(verified.key));
+    if (info === undefined) return { ok: false, reason: 'missing' };
+    const range = parseRange(req.range, info.size);
+    if (range === 'unsatisfiable') return { ok: false, reason: 'range', size: info.size };
+    const body = await deps.files.get(info.key, range === undefined ? {} : { range });
+    return { ok: true, info, body, range };
+  } catch (e) {
+    // A key refused by the store, or deleted between head and get: no such object.
+    if (isAppError(e) && (e.kind === 'invalid' || e.kind === 'not_found'))
+      return { ok: false, reason: 'missing' };
+    throw e;
+  }
+};
