@@ -8,6 +8,13 @@ import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import { findAccountsByIds, selectAccountIdsForBilling } from '../accounts/accounts.service.ts';
 import { billAccounts, postDocuments } from '../billing/billing.service.ts';
+import {
+  cancelDraftInvoices,
+  countPostedInvoices,
+  deleteInvoices,
+} from '../invoices/invoices.service.ts';
+import { cancelDraftMemos, countPostedMemos, deleteMemos } from '../memos/memos.service.ts';
+import { rollBackChargedThrough } from '../subscriptions/subscriptions.service.ts';
 import * as store from './billruns.store.ts';
 import type { BillRunRow } from './billruns.table.ts';
 
@@ -613,6 +620,19 @@ const applyTransition = async (
   }
 };
 
+/** Posted documents of a run (a post that failed part-way leaves some, C3.3). */
+const countPostedDocuments = async (
+  deps: Deps,
+  scope: store.Scope,
+  run: BillRun,
+): Promise<number> => {
+  const docs = await store.listRunDocuments(deps.db.read, scope, run.id);
+  let n = 0;
+  for (const ids of batches(docs.invoiceIds)) n += await countPostedInvoices(deps, scope, ids);
+  for (const ids of batches(docs.creditMemoIds)) n += await countPostedMemos(deps, scope, ids);
+  return n;
+};
+
 export interface CancelResult {
   run: BillRun;
   nextRun: BillRun | null;
@@ -646,6 +666,8 @@ export const cancelBillRun = async (
   opts: { api: Api; cancelOnce: boolean },
 ): Promise<CancelResult> => {
   const run = await getBillRun(deps, actor, key);
+  if (run.status === 'Completed' && (await countPostedDocuments(deps, actor, run)) > 0)
+    throw rule('The Bill Run cannot be Cancelled, There are Posted invoices.');
   const inProgress = await startAction(deps, actor, run, 'cancel', opts.api);
   let nextRun: BillRun | null = null;
   if (run.schedule !== null && run.status === 'Pending' && opts.cancelOnce) {
@@ -759,6 +781,14 @@ export const emailBillRun = async (
 // ---------------------------------------------------------------------------------------------
 // Job steps. Each runs in one transaction and is idempotent: a retry after a crash finds the
 // work done (status moved on, accounts no longer pending) and does nothing twice.
+
+/** Ids per statement: far below both dialects' bound-parameter limits. */
+const ID_BATCH = 500;
+const batches = <T>(list: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += ID_BATCH) out.push(list.slice(i, i + ID_BATCH));
+  return out;
+};
 
 const systemActor = (ref: JobRef, run: BillRun): Actor => ({
   tenantId: ref.tenantId,
@@ -979,7 +1009,10 @@ export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
     const run = await findForJob(deps, tx, ref);
     if (run?.status !== 'PostInProgress') return;
     const docs = await store.listRunDocuments(tx, ref, run.id);
-    await postDocuments(deps, tx, ref, docs, run.updatedById);
+    for (const invoiceIds of batches(docs.invoiceIds))
+      await postDocuments(deps, tx, ref, { invoiceIds, creditMemoIds: [] }, run.updatedById);
+    for (const creditMemoIds of batches(docs.creditMemoIds))
+      await postDocuments(deps, tx, ref, { invoiceIds: [], creditMemoIds }, run.updatedById);
     const now = toIso(deps.clock.now(ref.tenantId));
     const emailed = run.autoEmail && docs.invoiceIds.length + docs.creditMemoIds.length > 0;
     await applyTransition(
@@ -995,27 +1028,32 @@ export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
 };
 
 /**
- * Cancel job: `CancelInProgress` → `Canceled`.
- * TODO(billing): cancel the run's Draft documents and roll back chargedThroughDate (C3.4.7);
- * the billing capability has no cancel function yet.
+ * Cancel job: the run's Draft documents become Canceled and their charges' chargedThroughDate
+ * rolls back (C3.4.7), then `CancelInProgress` → `Canceled`. Numbers are not reused (C7 #17).
  */
 export const runCancel = async (deps: Deps, ref: JobRef): Promise<void> => {
   await deps.db.db.transaction().execute(async (tx) => {
     const run = await findForJob(deps, tx, ref);
     if (run?.status !== 'CancelInProgress') return;
+    const docs = await store.listRunDocuments(tx, ref, run.id);
+    const items: { chargeId: string; serviceStartDate: string }[] = [];
+    for (const ids of batches(docs.invoiceIds))
+      items.push(...(await cancelDraftInvoices(deps, tx, ref, ids)));
+    for (const ids of batches(docs.creditMemoIds))
+      items.push(...(await cancelDraftMemos(deps, tx, ref, ids)));
+    await rollBackChargedThrough(tx, ref, items);
     await applyTransition(deps, systemActor(ref, run), run, 'cancelDone', 'rest', {}, tx);
   });
 };
 
-/**
- * Remove job: the run and its bookkeeping are deleted.
- * TODO(billing): delete the run's documents too (C3.2.6); the invoices and memos capabilities
- * have no delete function yet.
- */
+/** Remove job: the run's documents, its bookkeeping and the run itself are deleted (C3.2.6). */
 export const runRemove = async (deps: Deps, ref: JobRef): Promise<void> => {
   await deps.db.db.transaction().execute(async (tx) => {
     const run = await findForJob(deps, tx, ref);
     if (run?.status !== 'RemoveInProgress') return;
+    const docs = await store.listRunDocuments(tx, ref, run.id);
+    for (const ids of batches(docs.invoiceIds)) await deleteInvoices(deps, tx, ref, ids);
+    for (const ids of batches(docs.creditMemoIds)) await deleteMemos(deps, tx, ref, ids);
     await store.deleteBillRun(tx, ref, run.id);
   });
 };

@@ -1,17 +1,18 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- response bodies are read as untyped JSON and checked by the assertions */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- response bodies are read as untyped JSON and checked by the assertions */
 /** Bill runs processed by their jobs over the real billing engine (C3.4), on both databases. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDb, seedTenant, tokenFor } from '../../test/harness.ts';
 import * as store from './billruns.store.ts';
 import { billChunk } from './billruns.service.ts';
+import { postDocuments } from '../billing/billing.service.ts';
 
 const NEW = { 'zuora-version': '2024-05-20' };
 
 forEachDb('bill-run processing', (ctx) => {
   let token = '';
   let scope = { tenantId: '', entityId: '' };
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
+  const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => {
     const res = await ctx.app.inject({
       method,
       url,
@@ -20,7 +21,7 @@ forEachDb('bill-run processing', (ctx) => {
     });
     return { status: res.statusCode, body: res.json() };
   };
-  const ok = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
+  const ok = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => {
     const r = await call(method, url, payload);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body;
@@ -180,5 +181,59 @@ forEachDb('bill-run processing', (ctx) => {
     assert.equal(run.Status, 'Posted');
     assert.equal(run.NumberOfInvoices, 1, 'April is billed in advance');
     assert.equal(typeof run.PostedDate, 'string');
+  });
+
+  test('cancel: drafts Canceled and chargedThroughDate rolled back, so a new run bills the period again; delete removes the documents', async () => {
+    await account('A5', 'Batch3', 1, usd, '2026-03-15');
+    const body = { batches: ['Batch3'], billCycleDay: '1', targetDate: '2026-03-31' };
+    const first = await ok('POST', '/v1/bill-runs', body);
+    await ctx.deps.queue.runUntilIdle();
+    const firstDocs = await store.listRunDocuments(ctx.deps.db.db, scope, first.id);
+    assert.equal(firstDocs.invoiceIds.length, 1);
+    const firstInvoice = firstDocs.invoiceIds[0]!;
+    assert.equal((await ok('GET', `/v1/invoices/${firstInvoice}`)).amount, 16.45);
+
+    const cancel = await ok('PUT', `/v1/bill-runs/${first.id}/cancel`, {});
+    assert.equal(cancel.status, 'CancelInProgress');
+    await ctx.deps.queue.runUntilIdle();
+    assert.equal((await ok('GET', `/v1/bill-runs/${first.id}`)).status, 'Canceled');
+    assert.equal((await ok('GET', `/v1/invoices/${firstInvoice}`)).status, 'Canceled');
+
+    const second = await ok('POST', '/v1/bill-runs', body);
+    await ctx.deps.queue.runUntilIdle();
+    const secondDocs = await store.listRunDocuments(ctx.deps.db.db, scope, second.id);
+    assert.equal(secondDocs.invoiceIds.length, 1, 'the canceled period is billed again');
+    const again = await ok('GET', `/v1/invoices/${secondDocs.invoiceIds[0]!}`);
+    assert.equal(again.amount, 16.45);
+    assert.notEqual(
+      again.invoiceNumber,
+      (await ok('GET', `/v1/invoices/${firstInvoice}`)).invoiceNumber,
+      'numbers are never reused (C7 #17)',
+    );
+
+    const del = await ok('DELETE', `/v1/bill-runs/${first.id}`);
+    assert.equal(del.status, 'RemoveInProgress');
+    await ctx.deps.queue.runUntilIdle();
+    assert.equal((await call('GET', `/v1/bill-runs/${first.id}`)).status, 404);
+    assert.equal((await call('GET', `/v1/invoices/${firstInvoice}`)).status, 404);
+    assert.equal((await ok('GET', `/v1/invoices/${secondDocs.invoiceIds[0]!}`)).status, 'Draft');
+
+    // A Completed run with a Posted document cannot be canceled (C3.3).
+    await ctx.deps.db.db
+      .transaction()
+      .execute(async (tx) =>
+        postDocuments(
+          ctx.deps,
+          tx,
+          scope,
+          { invoiceIds: secondDocs.invoiceIds, creditMemoIds: [] },
+          'u',
+        ),
+      );
+    const refused = await call('PUT', `/v1/bill-runs/${second.id}/cancel`, {});
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.body.reasons, [
+      { code: '56020030', message: 'The Bill Run cannot be Cancelled, There are Posted invoices.' },
+    ]);
   });
 });

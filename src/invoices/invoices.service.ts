@@ -248,3 +248,33 @@ export const requestRegeneration = async (
   await store.countRegeneration(deps.db.db, scope, id, toIso(deps.clock.now(scope.tenantId)));
   return toInvoice(r);
 };
+
+/** Cancels the Draft invoices among `ids`; returns their items' charge and service start (C3.4.7). */
+export const cancelDraftInvoices = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<{ chargeId: string; serviceStartDate: string }[]> =>
+  (await store.cancelDraftInvoices(tx, scope, ids, toIso(deps.clock.now(scope.tenantId)))).flatMap(
+    (i) =>
+      i.charge_id === null
+        ? []
+        : [{ chargeId: i.charge_id, serviceStartDate: i.service_start_date }],
+  );
+
+/** How many of `ids` are Posted. */
+export const countPostedInvoices = async (
+  deps: Deps,
+  scope: Scope,
+  ids: readonly string[],
+  db: Db = deps.db.read,
+): Promise<number> => store.countPostedInvoices(db, scope, ids);
+
+/** Deletes invoices and their items (C3.2.6). */
+export const deleteInvoices = async (
+  _deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<void> => store.deleteInvoices(tx, scope, ids);

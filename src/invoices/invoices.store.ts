@@ -110,3 +110,72 @@ export const countRegeneration = async (
     .where('id', '=', id)
     .execute();
 };
+
+/**
+ * Cancels the Draft invoices among `ids` (a bill-run cancel, C3.4.7) and returns their items'
+ * charge and service start, so the caller can roll chargedThroughDate back.
+ */
+export const cancelDraftInvoices = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  now: string,
+): Promise<{ charge_id: string | null; service_start_date: string }[]> => {
+  if (ids.length === 0) return [];
+  const items = await db
+    .selectFrom('invoice_items as i')
+    .innerJoin('invoices as d', 'd.id', 'i.invoice_id')
+    .select(['i.charge_id', 'i.service_start_date'])
+    .where('d.tenant_id', '=', s.tenantId)
+    .where('d.entity_id', '=', s.entityId)
+    .where('d.id', 'in', ids)
+    .where('d.status', '=', 'Draft')
+    .execute();
+  await db
+    .updateTable('invoices')
+    .set({ status: 'Canceled', updated_at: now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .where('status', '=', 'Draft')
+    .execute();
+  return items;
+};
+
+/** How many of `ids` are Posted. */
+export const countPostedInvoices = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<number> =>
+  ids.length === 0
+    ? 0
+    : Number(
+        (
+          await db
+            .selectFrom('invoices')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('tenant_id', '=', s.tenantId)
+            .where('entity_id', '=', s.entityId)
+            .where('id', 'in', ids)
+            .where('status', '=', 'Posted')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+/** Deletes invoices and their items (a bill-run delete, C3.2.6). */
+export const deleteInvoices = async (db: Db, s: Scope, ids: readonly string[]): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .deleteFrom('invoice_items')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('invoice_id', 'in', ids)
+    .execute();
+  await db
+    .deleteFrom('invoices')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .execute();
+};
