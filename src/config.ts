@@ -131,6 +131,11 @@ export const CONFIG_KEYS = {
     default: 200,
     doc: 'Concurrent requests per tenant for POST accounts/subscriptions/orders.',
   },
+  billRunChunkSize: {
+    schema: int(1, 10000),
+    default: 500,
+    doc: 'Accounts a bill-run chunk job bills in one transaction (DESIGN.md "Long work").',
+  },
 } as const satisfies Record<
   string,
   { schema: TSchema; default: unknown; doc: string; secret?: boolean }

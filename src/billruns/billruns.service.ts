@@ -539,9 +539,6 @@ export const TASKS = {
   remove: 'billruns.remove',
 } as const;
 
-/** Accounts billed per chunk job: one transaction each (batch-friendly, DESIGN.md "Long work"). */
-export const CHUNK_SIZE = 500;
-
 export interface JobRef {
   tenantId: string;
   entityId: string;
@@ -834,7 +831,7 @@ export const planBillRun = async (deps: Deps, ref: JobRef): Promise<void> => {
       account_id: accountId,
       tenant_id: ref.tenantId,
       entity_id: ref.entityId,
-      chunk: Math.floor(i / CHUNK_SIZE),
+      chunk: Math.floor(i / deps.config.billRunChunkSize),
       status: 'pending',
       invoices: 0,
       credit_memos: 0,
@@ -847,7 +844,7 @@ export const planBillRun = async (deps: Deps, ref: JobRef): Promise<void> => {
     await store.updateBillRunIf(tx, ref, run.id, ['Processing'], {
       accounts_planned: counts.total,
     });
-    const chunks = Math.ceil(ids.length / CHUNK_SIZE);
+    const chunks = Math.ceil(ids.length / deps.config.billRunChunkSize);
     for (let c = 0; c < chunks; c++)
       await deps.queue.add(
         tx,
