@@ -12,7 +12,11 @@ const NEW = { 'zuora-version': '2024-05-20' };
 forEachDb('bill-run processing', (ctx) => {
   let token = '';
   let scope = { tenantId: '', entityId: '' };
-  const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => {
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ) => {
     const res = await ctx.app.inject({
       method,
       url,
@@ -157,12 +161,15 @@ forEachDb('bill-run processing', (ctx) => {
   });
 
   test('post: PostInProgress, then Posted with its invoice Posted', async () => {
-    const post = await ok('PUT', `/v1/bill-runs/${run1}/post`, { invoiceDate: '2026-03-31' });
+    const post = await ok('PUT', `/v1/bill-runs/${run1}/post`, { invoiceDate: '2026-04-05' });
     assert.equal(post.status, 'PostInProgress');
     await ctx.deps.queue.runUntilIdle();
     assert.equal((await ok('GET', `/v1/bill-runs/${run1}`)).status, 'Posted');
     const docs = await store.listRunDocuments(ctx.deps.db.db, scope, run1);
-    assert.equal((await ok('GET', `/v1/invoices/${docs.invoiceIds[0]!}`)).status, 'Posted');
+    const posted = await ok('GET', `/v1/invoices/${docs.invoiceIds[0]!}`);
+    assert.equal(posted.status, 'Posted');
+    assert.equal(posted.invoiceDate, '2026-04-05', 'the post call’s date (C3.2.5)');
+    assert.equal(posted.dueDate, '2026-04-05', 'Due Upon Receipt: due on the new date');
     const cancel = await call('PUT', `/v1/bill-runs/${run1}/cancel`, {});
     assert.equal(cancel.status, 400);
   });

@@ -2,6 +2,7 @@
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import { toIso } from '../platform/clock.ts';
+import { addDays } from '../platform/dates.ts';
 import { formatNumber, takeNumbers } from '../platform/db/sequences.ts';
 import { notFound, rule } from '../platform/errors.ts';
 import type { Scope } from '../platform/scope.ts';
@@ -278,3 +279,22 @@ export const deleteInvoices = async (
   scope: Scope,
   ids: readonly string[],
 ): Promise<void> => store.deleteInvoices(tx, scope, ids);
+
+/**
+ * Gives Draft invoices a new invoice date and the due date their payment term makes of it
+ * (a bill-run post with `invoiceDate`, C3.2.5: `Due Upon Receipt` 0 days, `Net N` N days).
+ */
+export const redateDraftInvoices = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+  invoiceDate: string,
+): Promise<void> => {
+  const now = toIso(deps.clock.now(scope.tenantId));
+  for (const r of await store.listDraftTerms(tx, scope, ids)) {
+    const m = /^Net (\d+)$/.exec(r.payment_term ?? '');
+    const due = addDays(invoiceDate, m === null ? 0 : Number(m[1]));
+    await store.setDates(tx, scope, r.id, invoiceDate, due, now);
+  }
+};

@@ -179,3 +179,37 @@ export const deleteInvoices = async (db: Db, s: Scope, ids: readonly string[]): 
     .where('id', 'in', ids)
     .execute();
 };
+
+/** Draft invoices among `ids` with their payment terms (a bill-run post with a new date). */
+export const listDraftTerms = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<{ id: string; payment_term: string | null }[]> =>
+  ids.length === 0
+    ? []
+    : db
+        .selectFrom('invoices')
+        .select(['id', 'payment_term'])
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('id', 'in', ids)
+        .where('status', '=', 'Draft')
+        .execute();
+
+export const setDates = async (
+  db: Db,
+  s: Scope,
+  id: string,
+  documentDate: string,
+  dueDate: string,
+  now: string,
+): Promise<void> => {
+  await db
+    .updateTable('invoices')
+    .set({ document_date: documentDate, due_date: dueDate, updated_at: now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .execute();
+};
