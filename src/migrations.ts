@@ -6,6 +6,7 @@ import * as m0010 from './migrations/0010_billing_model.ts';
 import * as m0040 from './migrations/0040_billruns.ts';
 import * as m0041 from './migrations/0041_bill_run_accounts.ts';
 import * as m0042 from './migrations/0042_bill_run_documents.ts';
+import * as m0043 from './migrations/0043_email_outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0040_billruns': m0040,
   '0041_bill_run_accounts': m0041,
   '0042_bill_run_documents': m0042,
+  '0043_email_outbox': m0043,
 };

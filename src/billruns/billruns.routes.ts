@@ -26,6 +26,8 @@ import {
   ExpandedBillingRun,
   ObjectQueryKeyParams,
   ObjectQueryParams,
+  OutboxQuery,
+  OutboxResponse,
   PostBillRunRequest,
   QueryBillingRunsResponse,
   SuccessResponse,
@@ -41,6 +43,7 @@ import {
   isDate,
   listBillRunErrors,
   listBillRuns,
+  listOutbox,
   postBillRun,
   type Actor,
   type BillRun,
@@ -982,6 +985,32 @@ export const billrunsRoutes = async (app: FastifyInstance, deps: Deps): Promise<
         status: run.status,
         errorMessage: run.errorMessage,
         errors,
+        nextPage: more ? page + 1 : null,
+        success: true,
+      };
+    },
+  );
+
+  r.get(
+    '/folio/v1/outbox',
+    {
+      schema: {
+        operationId: 'folioListOutbox',
+        summary: 'Invoice emails recorded instead of sent (Folio admin API)',
+        tags: ['Folio admin'],
+        querystring: OutboxQuery,
+        response: { 200: OutboxResponse },
+      },
+    },
+    async (request) => {
+      const page = request.query.page ?? 1;
+      const { emails, more } = await listOutbox(deps, {
+        ...(request.query.tenantId === undefined ? {} : { tenantId: request.query.tenantId }),
+        ...(request.query.billRunId === undefined ? {} : { billRunId: request.query.billRunId }),
+        page,
+      });
+      return {
+        emails: emails.map(({ createdAt, ...e }) => ({ ...e, createdDate: restTime(createdAt) })),
         nextPage: more ? page + 1 : null,
         success: true,
       };

@@ -338,3 +338,28 @@ export const BillRunErrorsResponse = Type.Object({
   nextPage: Nullable(Type.Integer()),
   success: Type.Boolean(),
 });
+
+export const OutboxQuery = Type.Object({
+  tenantId: Type.Optional(Type.String({ maxLength: 64 })),
+  billRunId: Type.Optional(Type.String({ maxLength: 64 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+});
+
+/** Invoice emails recorded instead of sent (C3.2.7), newest first, ≤ 100 per page. */
+export const OutboxResponse = Type.Object({
+  emails: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      tenantId: Type.String(),
+      entityId: Type.String(),
+      billRunId: Nullable(Type.String()),
+      documentType: Type.String(),
+      documentId: Type.String(),
+      documentNumber: Type.String(),
+      accountId: Type.String(),
+      createdDate: Type.String(),
+    }),
+  ),
+  nextPage: Nullable(Type.Integer()),
+  success: Type.Boolean(),
+});

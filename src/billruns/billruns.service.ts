@@ -12,6 +12,8 @@ import {
   cancelDraftInvoices,
   countPostedInvoices,
   deleteInvoices,
+  listPostedInvoicesForEmail,
+  markInvoicesEmailed,
   redateDraftInvoices,
 } from '../invoices/invoices.service.ts';
 import { cancelDraftMemos, countPostedMemos, deleteMemos } from '../memos/memos.service.ts';
@@ -751,29 +753,113 @@ export const deleteBillRun = async (
 };
 
 /**
- * Emails of a run's posted documents (C3.2.7): recorded, not sent. A run without posted documents
- * is refused (cat30).
- * TODO(invoices): record per invoice `lastEmailSentDate` and honour `resend` and
- * `noEmailForZeroAmountInvoice` per document — the invoices capability has no email-record
- * function yet.
+ * Records the emails of a run's posted invoices (C3.2.7): `resend` false emails only invoices never
+ * emailed, true all of them; zero-total invoices are skipped with `noEmailForZeroAmountInvoice`.
+ * Each email is a row of the outbox (recorded, not sent) and sets the invoice's
+ * `lastEmailSentDate`; the run gets `InvoicesEmailed` and `LastEmailSentTime`. Returns how many
+ * posted invoices the run has (0: nothing to email).
+ */
+const recordEmails = async (
+  deps: Deps,
+  tx: Db,
+  scope: store.Scope,
+  run: BillRun,
+  resend: boolean,
+): Promise<number> => {
+  const docs = await store.listRunDocuments(tx, scope, run.id);
+  const posted = [];
+  for (const ids of batches(docs.invoiceIds))
+    posted.push(...(await listPostedInvoicesForEmail(deps, tx, scope, ids)));
+  const chosen = posted.filter(
+    (i) =>
+      (resend || i.lastEmailSentAt === null) &&
+      !(run.noEmailForZeroAmountInvoice && Number(i.amount) === 0),
+  );
+  if (chosen.length === 0) return posted.length;
+  const now = toIso(deps.clock.now(scope.tenantId));
+  for (const ids of batches(chosen.map((i) => i.id)))
+    await markInvoicesEmailed(deps, tx, scope, ids);
+  await store.insertOutbox(
+    tx,
+    chosen.map((i) => ({
+      id: deps.ids.id(),
+      tenant_id: scope.tenantId,
+      entity_id: scope.entityId,
+      bill_run_id: run.id,
+      document_type: 'Invoice',
+      document_id: i.id,
+      document_number: i.number,
+      account_id: i.accountId,
+      created_at: now,
+    })),
+  );
+  await store.updateBillRunIf(tx, scope, run.id, [run.status], {
+    invoices_emailed: 1,
+    last_email_sent_at: now,
+  });
+  return posted.length;
+};
+
+/**
+ * `POST /v1/bill-runs/{billRunKey}/emails` (C3.2.7). A run without posted invoices is refused
+ * (cat30); an action during an …InProgress state is busy (cat50).
  */
 export const emailBillRun = async (
   deps: Deps,
   actor: Actor,
   key: string,
-  _opts: { resend: boolean },
+  opts: { resend: boolean },
 ): Promise<void> => {
   const run = await getBillRun(deps, actor, key);
   const r = transition(run.status, 'email', 'rest', `The bill run ${run.number}`);
-  const posted = run.status === 'Posted' ? run.numberOfInvoices + run.numberOfCreditMemos : 0;
   if (!r.ok && r.error.kind === 'busy') throw r.error;
-  if (!r.ok || posted === 0)
-    throw rule(`The bill run ${run.number} has no posted documents to email.`);
-  const now = toIso(deps.clock.now(actor.tenantId));
-  await applyTransition(deps, actor, run, 'email', 'rest', {
-    invoices_emailed: 1,
-    last_email_sent_at: now,
+  const noDocs = rule(`The bill run ${run.number} has no posted documents to email.`);
+  if (!r.ok) throw noDocs;
+  await deps.db.db.transaction().execute(async (tx) => {
+    if ((await recordEmails(deps, tx, actor, run, opts.resend)) === 0) throw noDocs;
   });
+};
+
+/** Outbox rows per page of `/folio/v1/outbox`. */
+export const OUTBOX_PAGE_SIZE = 100;
+
+export interface OutboxEmail {
+  id: string;
+  tenantId: string;
+  entityId: string;
+  billRunId: string | null;
+  documentType: string;
+  documentId: string;
+  documentNumber: string;
+  accountId: string;
+  createdAt: Date;
+}
+
+/** The recorded emails, newest first (admin API). */
+export const listOutbox = async (
+  deps: Deps,
+  q: { tenantId?: string; billRunId?: string; page: number },
+): Promise<{ emails: OutboxEmail[]; more: boolean }> => {
+  const rows = await store.listOutbox(deps.db.read, {
+    ...(q.tenantId === undefined ? {} : { tenantId: q.tenantId }),
+    ...(q.billRunId === undefined ? {} : { billRunId: q.billRunId }),
+    limit: OUTBOX_PAGE_SIZE + 1,
+    offset: (q.page - 1) * OUTBOX_PAGE_SIZE,
+  });
+  return {
+    emails: rows.slice(0, OUTBOX_PAGE_SIZE).map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      entityId: r.entity_id,
+      billRunId: r.bill_run_id,
+      documentType: r.document_type,
+      documentId: r.document_id,
+      documentNumber: r.document_number,
+      accountId: r.account_id,
+      createdAt: new Date(r.created_at),
+    })),
+    more: rows.length > OUTBOX_PAGE_SIZE,
+  };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1016,16 +1102,18 @@ export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
     for (const creditMemoIds of batches(docs.creditMemoIds))
       await postDocuments(deps, tx, ref, { invoiceIds: [], creditMemoIds }, run.updatedById);
     const now = toIso(deps.clock.now(ref.tenantId));
-    const emailed = run.autoEmail && docs.invoiceIds.length + docs.creditMemoIds.length > 0;
     await applyTransition(
       deps,
       systemActor(ref, run),
       run,
       'postDone',
       'rest',
-      { posted_at: now, ...(emailed ? { invoices_emailed: 1, last_email_sent_at: now } : {}) },
+      { posted_at: now },
       tx,
     );
+    // C3.4.7: with autoEmail, a post records the emails of the newly posted invoices.
+    if (run.autoEmail)
+      await recordEmails(deps, tx, ref, await reload(deps, ref, run.id, tx), false);
   });
 };
 

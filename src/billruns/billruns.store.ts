@@ -4,6 +4,8 @@ import type { Db } from '../database.ts';
 import type {
   BillRunRow,
   BillRunUpdate,
+  EmailOutboxRow,
+  NewEmailOutboxRow,
   NewBillRunAccountRow,
   NewBillRunDocumentRow,
   NewBillRunRow,
@@ -352,4 +354,28 @@ export const listRunDocuments = async (
     invoiceIds: rows.filter((r) => r.document_type === 'Invoice').map((r) => r.document_id),
     creditMemoIds: rows.filter((r) => r.document_type === 'CreditMemo').map((r) => r.document_id),
   };
+};
+
+export const insertOutbox = async (db: Db, rows: NewEmailOutboxRow[]): Promise<void> => {
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('email_outbox')
+      .values(rows.slice(i, i + 500))
+      .execute();
+};
+
+/** Newest first; every tenant unless one is named (admin API). */
+export const listOutbox = async (
+  db: Db,
+  q: { tenantId?: string; billRunId?: string; limit: number; offset: number },
+): Promise<EmailOutboxRow[]> => {
+  let query = db.selectFrom('email_outbox').selectAll();
+  if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
+  if (q.billRunId !== undefined) query = query.where('bill_run_id', '=', q.billRunId);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('document_number', 'asc')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
 };

@@ -107,11 +107,25 @@ export interface BillRunDocumentsTable {
   entity_id: string;
 }
 
+/** An invoice email, recorded instead of sent (C3.2.7). */
+export interface EmailOutboxTable {
+  id: string;
+  tenant_id: string;
+  entity_id: string;
+  bill_run_id: string | null;
+  document_type: string;
+  document_id: string;
+  document_number: string;
+  account_id: string;
+  created_at: string;
+}
+
 export interface BillrunsTables {
   bill_runs: BillRunsTable;
   bill_run_numbers: BillRunNumbersTable;
   bill_run_accounts: BillRunAccountsTable;
   bill_run_documents: BillRunDocumentsTable;
+  email_outbox: EmailOutboxTable;
 }
 
 export type BillRunRow = Selectable<BillRunsTable>;
@@ -120,3 +134,5 @@ export type BillRunUpdate = Updateable<BillRunsTable>;
 export type BillRunAccountRow = Selectable<BillRunAccountsTable>;
 export type NewBillRunAccountRow = Insertable<BillRunAccountsTable>;
 export type NewBillRunDocumentRow = Insertable<BillRunDocumentsTable>;
+export type EmailOutboxRow = Selectable<EmailOutboxTable>;
+export type NewEmailOutboxRow = Insertable<EmailOutboxTable>;

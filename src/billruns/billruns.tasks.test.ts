@@ -174,11 +174,39 @@ forEachDb('bill-run processing', (ctx) => {
     assert.equal(cancel.status, 400);
   });
 
+  const outbox = async (billRunId: string) => {
+    const r = await ctx.app.inject({
+      method: 'GET',
+      url: `/folio/v1/outbox?billRunId=${billRunId}`,
+      headers: { authorization: 'Bearer demo-admin' },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json().emails as { documentId: string; accountId: string; billRunId: string }[];
+  };
+
+  test('emails (C3.2.7): recorded in the outbox; resend=false skips emailed invoices, true sends all', async () => {
+    assert.deepEqual(await outbox(run1), []);
+    assert.deepEqual(await ok('POST', `/v1/bill-runs/${run1}/emails`, {}), { success: true });
+    const docs = await store.listRunDocuments(ctx.deps.db.db, scope, run1);
+    const first = await outbox(run1);
+    assert.deepEqual(
+      first.map((e) => [e.documentId, e.accountId, e.billRunId]),
+      [[docs.invoiceIds[0], a1, run1]],
+    );
+    const crud = await ok('GET', `/v1/object/bill-run/${run1}?fields=InvoicesEmailed`);
+    assert.deepEqual(crud, { InvoicesEmailed: true });
+    await ok('POST', `/v1/bill-runs/${run1}/emails`, { resend: false });
+    assert.equal((await outbox(run1)).length, 1, 'already emailed: nothing new');
+    await ok('POST', `/v1/bill-runs/${run1}/emails`, { resend: true });
+    assert.equal((await outbox(run1)).length, 2, 'resend: every posted invoice again');
+  });
+
   test('autoPost: a single-account run ends Posted on its own', async () => {
     const created = await ok('POST', '/v1/bill-runs', {
       billRunFilters: [{ accountId: a1, filterType: 'Account' }],
       targetDate: '2026-04-30',
       autoPost: true,
+      autoEmail: true,
     });
     await ctx.deps.queue.runUntilIdle();
     const run = await ok(
@@ -188,6 +216,7 @@ forEachDb('bill-run processing', (ctx) => {
     assert.equal(run.Status, 'Posted');
     assert.equal(run.NumberOfInvoices, 1, 'April is billed in advance');
     assert.equal(typeof run.PostedDate, 'string');
+    assert.equal((await outbox(created.id)).length, 1, 'autoEmail after auto-post');
   });
 
   test('cancel: drafts Canceled and chargedThroughDate rolled back, so a new run bills the period again; delete removes the documents', async () => {

@@ -298,3 +298,35 @@ export const redateDraftInvoices = async (
     await store.setDates(tx, scope, r.id, invoiceDate, due, now);
   }
 };
+
+/** A Posted invoice as an email decision sees it (C3.2.7). */
+export interface EmailableInvoice {
+  id: string;
+  number: string;
+  accountId: string;
+  amount: string;
+  lastEmailSentAt: string | null;
+}
+
+/** The Posted invoices among `ids`, ordered by number. */
+export const listPostedInvoicesForEmail = async (
+  _deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<EmailableInvoice[]> =>
+  (await store.listPostedForEmail(tx, scope, ids)).map((r) => ({
+    id: r.id,
+    number: r.number,
+    accountId: r.account_id,
+    amount: r.amount,
+    lastEmailSentAt: r.last_email_sent_at,
+  }));
+
+/** Records that invoices were emailed (`lastEmailSentDate`, C3.2.7). */
+export const markInvoicesEmailed = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<void> => store.setLastEmailSent(tx, scope, ids, toIso(deps.clock.now(scope.tenantId)));

@@ -213,3 +213,45 @@ export const setDates = async (
     .where('id', '=', id)
     .execute();
 };
+
+/** Posted invoices among `ids` with what an email decision needs (C3.2.7). */
+export const listPostedForEmail = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<
+  {
+    id: string;
+    number: string;
+    account_id: string;
+    amount: string;
+    last_email_sent_at: string | null;
+  }[]
+> =>
+  ids.length === 0
+    ? []
+    : db
+        .selectFrom('invoices')
+        .select(['id', 'number', 'account_id', 'amount', 'last_email_sent_at'])
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('id', 'in', ids)
+        .where('status', '=', 'Posted')
+        .orderBy('number')
+        .execute();
+
+export const setLastEmailSent = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  at: string,
+): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('invoices')
+    .set({ last_email_sent_at: at })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .execute();
+};
