@@ -6,8 +6,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { TenantsTables } from './tenants/tenants.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
 import type { SettingsTables } from './platform/db/settings.ts';
+import type { IdempotencyTables } from './platform/http/idempotency.ts';
 
-export interface Database extends TenantsTables, AuthTables, SettingsTables {}
+export interface Database extends TenantsTables, AuthTables, SettingsTables, IdempotencyTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

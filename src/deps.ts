@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { createLimiter, type Limiter } from './platform/http/limits.ts';
 import { migrations } from './migrations.ts';
 
 export interface Deps {
@@ -19,6 +20,8 @@ export interface Deps {
   ids: Ids;
   log: Log;
   metrics: Metrics;
+  /** Per-tenant rate and concurrency limits (C1.11); the admin API sets overrides on it. */
+  limits: Limiter;
 }
 
 export interface DepsOverrides {
@@ -43,6 +46,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     ids: overrides.ids ?? randomIds(),
     log,
     metrics: createMetrics(),
+    limits: createLimiter(config),
   };
 };
 

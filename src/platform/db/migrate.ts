@@ -15,3 +15,17 @@ export const migrateToLatest = async (
   if (error !== undefined) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 };
+
+/** Names of the given migrations not yet applied (`/readyz`); throws when the database is down. */
+export const pendingMigrations = async (
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+): Promise<string[]> => {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+};
