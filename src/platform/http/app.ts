@@ -228,6 +228,13 @@ export const buildApp = async <D extends HttpDeps>(
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => deps.ids.uuid(),
+    // The processId is bound when Fastify makes the request logger, so even its first line
+    // ("incoming request") carries it beside reqId (= Zuora-Request-Id).
+    childLoggerFactory: (logger, bindings, opts, rawReq) => {
+      const pid = randomBytes(8).toString('hex').toUpperCase();
+      (rawReq as { folioProcessId?: string }).folioProcessId = pid;
+      return logger.child({ ...bindings, processId: pid }, opts);
+    },
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? BODY_LIMIT,
     return503OnClosing: true,
@@ -242,14 +249,15 @@ export const buildApp = async <D extends HttpDeps>(
 
   app.addHook('onRequest', async (request, reply) => {
     const surface = surfaceOf(request.url);
-    const processId = randomBytes(8).toString('hex').toUpperCase();
+    const processId =
+      (request.raw as { folioProcessId?: string }).folioProcessId ??
+      randomBytes(8).toString('hex').toUpperCase();
     request.zuora = {
       requestId: request.id,
       processId,
       version: deps.config.zuoraVersionDefault,
       surface,
     };
-    request.log = request.log.child({ processId });
     void reply.header('Zuora-Request-Id', request.id);
 
     // C1.5: checked before authentication so even a 401 echoes it; an invalid value is refused
