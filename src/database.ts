@@ -7,6 +7,7 @@ import type { TenantsTables } from './tenants/tenants.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
 import type { SettingsTables } from './platform/db/settings.ts';
 import type { JobsTables } from './platform/jobs/table.ts';
+import type { IdempotencyTables } from './platform/http/idempotency.ts';
 import type { SequencesTables } from './platform/db/sequences.ts';
 import type { CatalogTables } from './catalog/catalog.table.ts';
 import type { AccountsTables } from './accounts/accounts.table.ts';
@@ -22,6 +23,7 @@ export interface Database
     AuthTables,
     SettingsTables,
     JobsTables,
+    IdempotencyTables,
     SequencesTables,
     CatalogTables,
     AccountsTables,

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { createLimiter, type Limiter } from './platform/http/limits.ts';
 import { migrations } from './migrations.ts';
 import { taskRegistry, type Queue, type Task } from './platform/jobs/queue.ts';
 import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
@@ -34,6 +35,8 @@ export interface Deps {
   files: FileStore;
   /** Signs and verifies the presigned-form URLs Folio serves itself. */
   urls: UrlSigner;
+  /** Per-tenant rate and concurrency limits (C1.11); the admin API sets overrides on it. */
+  limits: Limiter;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
@@ -93,6 +96,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     }),
     files: openFileStore(config.filesUrl, { ids, signer: urls }),
     urls,
+    limits: createLimiter(config),
   };
   return deps;
 };

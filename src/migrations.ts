@@ -1,6 +1,7 @@
 /** Every migration, in order, listed explicitly (STYLE.md "Explicit wiring"). One set for both dialects. */
 import type { Migration } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_idempotency.ts';
 import * as m0004 from './migrations/0004_jobs.ts';
 import * as m0010 from './migrations/0010_billing_model.ts';
 import * as m0040 from './migrations/0040_billruns.ts';
@@ -10,6 +11,7 @@ import * as m0043 from './migrations/0043_email_outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_idempotency': m0002,
   '0004_jobs': m0004,
   '0010_billing_model': m0010,
   '0040_billruns': m0040,

@@ -1,30 +1,47 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * Runs the given migrations (an explicit, ordered list) to the latest; throws on failure.
- * `schema` (PostgreSQL): the schema holding Kysely's bookkeeping tables, by default the
- * connection's current schema. Without naming it Kysely looks for `kysely_migration_lock` in every
- * schema, finds another one's and never creates its own ("relation kysely_migration_lock does not
- * exist" when several databases share one server, one schema per test file).
+ * A migrator over an explicit, ordered list. On PostgreSQL its bookkeeping tables live in
+ * `schema`, by default the connection's current schema: without naming it Kysely looks for
+ * `kysely_migration_lock` in every schema, finds another one's and never creates its own
+ * ("relation kysely_migration_lock does not exist" when several databases share one server, one
+ * schema per test file).
  */
-export const migrateToLatest = async (
+const migratorFor = async (
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
   schema?: string,
-): Promise<string[]> => {
+): Promise<Migrator> => {
   const tableSchema =
     schema ??
     (db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
       : undefined);
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     // Unordered: migrations added on parallel branches may land in any order; each runs once.
     allowUnorderedMigrations: true,
     ...(tableSchema === undefined ? {} : { migrationTableSchema: tableSchema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+};
+
+/** Runs every pending migration; returns the names applied; throws on failure. */
+export const migrateToLatest = async (
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+  schema?: string,
+): Promise<string[]> => {
+  const { error, results } = await (await migratorFor(db, migrations, schema)).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+};
+
+/** Names of the migrations not yet applied (`/readyz`). */
+export const pendingMigrations = async (
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+): Promise<string[]> => {
+  const all = await (await migratorFor(db, migrations)).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 };

@@ -4,6 +4,7 @@
  * route plugin it is given. It never listens: `main.ts` owns the port, tests use `app.inject()`.
  */
 import { randomBytes } from 'node:crypto';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyBaseLogger,
@@ -16,6 +17,15 @@ import { AppError, isAppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Log } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { isValidTrackId, trackRoutes } from './conventions.ts';
+import {
+  checkIdempotencyHeader,
+  registerIdempotency,
+  type IdempotencyDeps,
+} from './idempotency.ts';
+import { concurrencyClassOf, type LimitConfig, type Limiter } from './limits.ts';
+import { registerOps, type ReadinessCheck } from './ops.ts';
 import {
   STATUS_VERSION,
   parseZuoraVersion,
@@ -50,6 +60,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     zuora: ZuoraContext;
+    /** Ends the request's concurrency slot (C1.11); null when the request is not counted. */
+    limitRelease: (() => void) | null;
   }
   interface FastifyContextConfig {
     /** 6-digit Zuora resource code of the operation for error codes (C2.2). */
@@ -59,10 +71,12 @@ declare module 'fastify' {
 
 /** What the HTTP layer needs from Deps; the full Deps object satisfies it. */
 export interface HttpDeps {
-  config: { zuoraVersionDefault: string; adminToken: string; demo: boolean };
+  config: { zuoraVersionDefault: string; adminToken: string; demo: boolean } & LimitConfig;
   log: Log;
   ids: Ids;
   clock: Clock;
+  metrics: Metrics;
+  limits: Limiter;
 }
 
 /** Resolves a bearer token to its tenant and entity set, or undefined when invalid or expired. */
@@ -77,9 +91,15 @@ export interface AppOptions<D> {
   authenticate: Authenticate;
   /** Limit of request bodies after decompression (C1.11: 10 MiB). */
   bodyLimit?: number;
+  /** The writer database seen through the idempotency table only (C1.8). */
+  idempotencyDb: IdempotencyDeps['db']['db'];
+  /** `/readyz`: undefined when ready, else why not (default: always ready). */
+  ready?: ReadinessCheck;
 }
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
+/** C1.7: JSON/text responses of more than 1,000 bytes are gzipped. */
+export const GZIP_THRESHOLD = 1001;
 
 export const surfaceOf = (url: string): Surface => {
   if (url.startsWith('/oauth/')) return 'oauth';
@@ -149,6 +169,13 @@ export const toAppError = (err: FastifyError | Error): AppError => {
       return new AppError('malformed', 'Malformed request body: not valid JSON.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('malformed', 'Content-Length does not match the body.');
+    // @fastify/compress: a body that does not inflate is malformed (C1.7: cat90).
+    case 'FST_CP_ERR_INVALID_CONTENT':
+      return new AppError('malformed', 'Malformed request body: not valid gzip.');
+    case 'FST_CP_ERR_INVALID_CONTENT_ENCODING':
+      return new AppError('unsupported', 'Content-Encoding not supported; send gzip or none.', {
+        status: 415,
+      });
     default:
       break;
   }
@@ -201,6 +228,13 @@ export const buildApp = async <D extends HttpDeps>(
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => deps.ids.uuid(),
+    // The processId is bound when Fastify makes the request logger, so even its first line
+    // ("incoming request") carries it beside reqId (= Zuora-Request-Id).
+    childLoggerFactory: (logger, bindings, opts, rawReq) => {
+      const pid = randomBytes(8).toString('hex').toUpperCase();
+      (rawReq as { folioProcessId?: string }).folioProcessId = pid;
+      return logger.child({ ...bindings, processId: pid }, opts);
+    },
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? BODY_LIMIT,
     return503OnClosing: true,
@@ -210,18 +244,37 @@ export const buildApp = async <D extends HttpDeps>(
 
   app.decorateRequest('principal', null);
   app.decorateRequest('zuora', null as unknown as ZuoraContext);
+  app.decorateRequest('limitRelease', null);
+  const routeIndex = trackRoutes(app);
 
   app.addHook('onRequest', async (request, reply) => {
     const surface = surfaceOf(request.url);
-    const processId = randomBytes(8).toString('hex').toUpperCase();
+    const processId =
+      (request.raw as { folioProcessId?: string }).folioProcessId ??
+      randomBytes(8).toString('hex').toUpperCase();
     request.zuora = {
       requestId: request.id,
       processId,
       version: deps.config.zuoraVersionDefault,
       surface,
     };
-    request.log = request.log.child({ processId });
     void reply.header('Zuora-Request-Id', request.id);
+
+    // C1.5: checked before authentication so even a 401 echoes it; an invalid value is refused
+    // with 400/cat20 (C7 #10) whatever the version, like other header errors, and never echoed.
+    const trackHeader = request.headers['zuora-track-id'];
+    if (trackHeader !== undefined) {
+      const track = Array.isArray(trackHeader) ? trackHeader.join(', ') : trackHeader;
+      if (!isValidTrackId(track)) {
+        request.zuora.version = STATUS_VERSION;
+        throw new AppError(
+          'invalid',
+          'Invalid Zuora-Track-Id header: at most 64 printable US-ASCII characters, none of : ; " \'.',
+          { field: 'Zuora-Track-Id' },
+        );
+      }
+      void reply.header('Zuora-Track-Id', track);
+    }
 
     const header = request.headers['zuora-version'];
     const parsed = typeof header === 'string' ? parseZuoraVersion(header) : undefined;
@@ -257,8 +310,39 @@ export const buildApp = async <D extends HttpDeps>(
         ...found,
         entityId: resolveEntity(found.entityIds, request.headers['zuora-entity-ids']),
       };
+      checkIdempotencyHeader(request);
+      // C1.11: every authenticated tenant call counts; 401s never reach here.
+      const path = request.url.split('?', 1)[0] ?? request.url;
+      const decision = deps.limits.take(
+        found.tenantId,
+        deps.clock.now(found.tenantId),
+        concurrencyClassOf(request.method, path),
+      );
+      void reply.headers(decision.headers);
+      if (!decision.allowed) {
+        throw new AppError(
+          'rate_limited',
+          decision.reason === 'concurrency'
+            ? 'Too many concurrent requests for this tenant.'
+            : 'Rate limit exceeded for this tenant.',
+          { headers: { 'Retry-After': String(decision.retryAfter) } },
+        );
+      }
+      request.limitRelease = decision.release;
     }
   });
+
+  const releaseLimit = async (request: FastifyRequest): Promise<void> => {
+    request.limitRelease?.();
+    request.limitRelease = null;
+  };
+  app.addHook('onResponse', releaseLimit);
+  app.addHook('onRequestAbort', releaseLimit);
+
+  // C1.1: JSON only (the token route adds its form parser in its own scope); text/plain → 415.
+  app.removeContentTypeParser('text/plain');
+  registerIdempotency(app, { db: { db: options.idempotencyDb }, clock: deps.clock, ids: deps.ids });
+  registerOps(app, deps.metrics, options.ready ?? (async () => undefined));
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const appErr = toAppError(err);
@@ -266,7 +350,31 @@ export const buildApp = async <D extends HttpDeps>(
     return replyWithError(request, reply, appErr);
   });
 
-  app.setNotFoundHandler((_request, reply) => sendErrorReply(reply, routeNotFoundReply()));
+  app.setNotFoundHandler((request, reply) => {
+    // C1.11: a known path with another method is 405/cat45, an unknown path 404 {"message"}.
+    const allowed = routeIndex.methodsFor(request.url);
+    if (allowed.length === 0) return sendErrorReply(reply, routeNotFoundReply());
+    return replyWithError(
+      request,
+      reply,
+      new AppError('unsupported', `Request method '${request.method}' is not supported.`, {
+        status: 405,
+        headers: { Allow: allowed.join(', ') },
+      }),
+    );
+  });
+
+  // C1.7, both ways: request bodies with Content-Encoding gzip are inflated in preParsing and
+  // Fastify counts the *inflated* bytes against bodyLimit as they stream, so a gzip bomb is cut
+  // off at 10 MiB (413) instead of inflating in memory. Responses: gzip only, JSON/text only;
+  // mime-db marks application/pdf and application/zip not compressible, so they never are.
+  await app.register(compress, {
+    global: true,
+    encodings: ['gzip'],
+    requestEncodings: ['gzip'],
+    threshold: GZIP_THRESHOLD,
+    customTypes: /^(application\/json|text\/)/,
+  });
 
   // OpenAPI generated from the route schemas (DESIGN.md "Contract fidelity"); committed as openapi.json.
   await app.register(swagger, {

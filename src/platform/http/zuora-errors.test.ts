@@ -51,8 +51,8 @@ for (const [kind, category, status, crud] of rows) {
     const legacy = toErrorReply(new AppError(kind, 'm'), ctx({ version: '186.0' }));
     assert.equal(
       legacy.status,
-      kind === 'rate_limited' ? 429 : 200,
-      'legacy versions answer 200 (429 never changes)',
+      kind === 'rate_limited' || kind === 'unsupported' ? status : 200,
+      'legacy versions answer 200 (429 and 405/415 never change)',
     );
     const c = toErrorReply(new AppError(kind, 'm'), ctx({ surface: 'crud', method: 'PUT' }));
     assert.deepEqual(c.body, {

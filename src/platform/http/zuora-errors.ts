@@ -169,9 +169,12 @@ export const toErrorReply = (err: AppError, ctx: ErrorContext): ErrorReply => {
         requestId: ctx.requestId,
       };
       // C1.6: legacy versions answer v1 errors with HTTP 200; 429 and 500 are never affected.
+      // 405/415 (`unsupported`) keep their status too: C1.1 and C1.11 name those statuses outright,
+      // and like 401/404/413 they are refused before any resource code runs.
       // The admin API is Folio's own and always uses real statuses.
       const keepStatus =
         ctx.surface === 'admin' ||
+        err.kind === 'unsupported' ||
         err.kind === 'rate_limited' ||
         err.kind === 'internal' ||
         usesHttpStatus(ctx.version);
