@@ -78,8 +78,10 @@ forEachDb('bill-run processing', (ctx) => {
   let a3 = '';
   let run1 = '';
 
+  let tenant: Awaited<ReturnType<typeof seedTenant>>;
   test('setup: accounts in Batch1/Batch2 on BCD 1 and 15, one without a price in its currency', async () => {
     const t = await seedTenant(ctx.deps, 'Billing');
+    tenant = t;
     scope = { tenantId: t.tenantId, entityId: t.entityId };
     token = await tokenFor(ctx.app, t);
     usd = await plan('USD', 30);
@@ -271,5 +273,41 @@ forEachDb('bill-run processing', (ctx) => {
     assert.deepEqual(refused.body.reasons, [
       { code: '56020030', message: 'The Bill Run cannot be Cancelled, There are Posted invoices.' },
     ]);
+  });
+
+  test('a scheduled run waits for its time, then runs and creates the next occurrence (C3.2.2)', async () => {
+    const created = await ok('POST', '/v1/bill-runs', {
+      batches: ['Batch2'],
+      billCycleDay: 'AsRunDay',
+      schedule: {
+        repeatFrom: '2026-05-15',
+        repeatType: 'Daily',
+        runTime: 3,
+        repeatTo: '2026-05-16',
+      },
+    });
+    assert.equal(created.scheduledExecutionTime, '2026-05-15 03:00:00');
+    assert.equal(created.targetDate, '2026-05-15');
+    await ctx.deps.queue.runUntilIdle();
+    assert.equal((await ok('GET', `/v1/bill-runs/${created.id}`)).status, 'Pending', 'not yet due');
+
+    ctx.clock.set(new Date('2026-05-15T03:00:00.000Z'));
+    token = await tokenFor(ctx.app, tenant);
+    await ctx.deps.queue.runUntilIdle();
+    const run = await ok('GET', `/v1/object/bill-run/${created.id}?fields=Status,NumberOfInvoices`);
+    // A2 (Batch2, BCD 15) is billed on its bill cycle day: April 15 – May 14 and May 15 – June 14.
+    assert.deepEqual(run, { Status: 'Completed', NumberOfInvoices: 1 });
+    const next = await call(
+      'GET',
+      `/object-query/billing-runs?filter[]=status.EQ:Pending&filter[]=repeattype.EQ:Daily&fields[]=scheduledExecutionTime,targetDate`,
+    );
+    assert.deepEqual(next.body.data, [
+      { scheduledExecutionTime: '2026-05-16T03:00:00.000+00:00', targetDate: '2026-05-16' },
+    ]);
+    ctx.clock.set(new Date('2026-05-16T03:00:00.000Z'));
+    token = await tokenFor(ctx.app, tenant);
+    await ctx.deps.queue.runUntilIdle();
+    const last = await call('GET', '/object-query/billing-runs?filter[]=status.EQ:Pending');
+    assert.deepEqual(last.body.data, [], 'repeatTo reached: no further occurrence');
   });
 });
