@@ -1010,7 +1010,11 @@ export const billrunsRoutes = async (app: FastifyInstance, deps: Deps): Promise<
         page,
       });
       return {
-        emails: emails.map(({ createdAt, ...e }) => ({ ...e, createdDate: restTime(createdAt) })),
+        emails: emails.map(({ createdAt, sentAt, ...e }) => ({
+          ...e,
+          createdDate: restTime(createdAt),
+          sentDate: sentAt === null ? null : restTime(sentAt),
+        })),
         nextPage: more ? page + 1 : null,
         success: true,
       };

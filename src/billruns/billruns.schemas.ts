@@ -358,6 +358,11 @@ export const OutboxResponse = Type.Object({
       documentNumber: Type.String(),
       accountId: Type.String(),
       createdDate: Type.String(),
+      /** `recorded`; with SMTP configured then `sent` or `failed`. */
+      status: Type.String(),
+      recipient: Nullable(Type.String()),
+      sentDate: Nullable(Type.String()),
+      error: Nullable(Type.String()),
     }),
   ),
   nextPage: Nullable(Type.Integer()),

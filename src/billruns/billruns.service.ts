@@ -6,7 +6,11 @@ import { AppError, invalid, notFound, rule } from '../platform/errors.ts';
 import { toIso } from '../platform/clock.ts';
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
-import { findAccountsByIds, selectAccountIdsForBilling } from '../accounts/accounts.service.ts';
+import {
+  findAccountsByIds,
+  listContacts,
+  selectAccountIdsForBilling,
+} from '../accounts/accounts.service.ts';
 import { billAccounts, postDocuments } from '../billing/billing.service.ts';
 import {
   cancelDraftInvoices,
@@ -540,6 +544,7 @@ export const TASKS = {
   post: 'billruns.post',
   cancel: 'billruns.cancel',
   remove: 'billruns.remove',
+  deliver: 'billruns.deliver',
 } as const;
 
 export interface JobRef {
@@ -797,6 +802,8 @@ const recordEmails = async (
     invoices_emailed: 1,
     last_email_sent_at: now,
   });
+  // Beyond Zuora: with SMTP configured, a job delivers what was recorded (at least once).
+  if (deps.mailer !== undefined) await deps.queue.add(tx, TASKS.deliver, refOf(run, scope));
   return posted.length;
 };
 
@@ -833,6 +840,10 @@ export interface OutboxEmail {
   documentNumber: string;
   accountId: string;
   createdAt: Date;
+  status: string;
+  recipient: string | null;
+  sentAt: Date | null;
+  error: string | null;
 }
 
 /** The recorded emails, newest first (admin API). */
@@ -857,6 +868,10 @@ export const listOutbox = async (
       documentNumber: r.document_number,
       accountId: r.account_id,
       createdAt: new Date(r.created_at),
+      status: r.status,
+      recipient: r.recipient,
+      sentAt: date(r.sent_at),
+      error: r.error,
     })),
     more: rows.length > OUTBOX_PAGE_SIZE,
   };
@@ -1146,6 +1161,62 @@ export const runRemove = async (deps: Deps, ref: JobRef): Promise<void> => {
     for (const ids of batches(docs.creditMemoIds)) await deleteMemos(deps, tx, ref, ids);
     await store.deleteBillRun(tx, ref, run.id);
   });
+};
+
+/**
+ * Deliver job: sends a run's recorded emails over SMTP to each account's bill-to work email,
+ * marking each `sent` or `failed` (no address). An SMTP error fails the attempt and the job
+ * retries; emails already sent stay sent.
+ */
+export const deliverEmails = async (
+  deps: Deps,
+  ref: JobRef,
+  signal?: AbortSignal,
+): Promise<void> => {
+  const mailer = deps.mailer;
+  if (mailer === undefined) return;
+  for (;;) {
+    if (signal?.aborted === true) return;
+    const rows = await store.listUndelivered(deps.db.db, ref, ref.billRunId, 100);
+    if (rows.length === 0) return;
+    const accounts = new Map(
+      (
+        await findAccountsByIds(deps, ref, [...new Set(rows.map((r) => r.account_id))], deps.db.db)
+      ).map((a) => [a.id, a]),
+    );
+    for (const r of rows) {
+      const account = accounts.get(r.account_id);
+      const billTo =
+        account?.billToContactId === null || account === undefined
+          ? undefined
+          : (await listContacts(deps, ref, account.id)).find(
+              (c) => c.id === account.billToContactId,
+            );
+      const to = billTo?.workEmail;
+      const now = toIso(deps.clock.now(ref.tenantId));
+      if (to === undefined || to === '') {
+        await store.markDelivery(deps.db.db, r.id, {
+          status: 'failed',
+          recipient: null,
+          sent_at: null,
+          error: 'The bill-to contact has no work email.',
+        });
+        continue;
+      }
+      await mailer.send({
+        from: deps.config.mailFrom,
+        to,
+        subject: `Invoice ${r.document_number}`,
+        text: `Dear customer,\n\nyour invoice ${r.document_number} is ready.\n`,
+      });
+      await store.markDelivery(deps.db.db, r.id, {
+        status: 'sent',
+        recipient: to,
+        sent_at: now,
+        error: null,
+      });
+    }
+  }
 };
 
 export interface ListQuery {

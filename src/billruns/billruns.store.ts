@@ -379,3 +379,30 @@ export const listOutbox = async (
     .offset(q.offset)
     .execute();
 };
+
+/** Recorded emails of a run still to deliver, oldest first. */
+export const listUndelivered = async (
+  db: Db,
+  scope: Scope,
+  billRunId: string,
+  limit: number,
+): Promise<EmailOutboxRow[]> =>
+  db
+    .selectFrom('email_outbox')
+    .selectAll()
+    .where('tenant_id', '=', scope.tenantId)
+    .where('entity_id', '=', scope.entityId)
+    .where('bill_run_id', '=', billRunId)
+    .where('status', '=', 'recorded')
+    .orderBy('created_at')
+    .orderBy('document_number')
+    .limit(limit)
+    .execute();
+
+export const markDelivery = async (
+  db: Db,
+  id: string,
+  set: { status: string; recipient: string | null; sent_at: string | null; error: string | null },
+): Promise<void> => {
+  await db.updateTable('email_outbox').set(set).where('id', '=', id).execute();
+};

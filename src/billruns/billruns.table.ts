@@ -118,6 +118,11 @@ export interface EmailOutboxTable {
   document_number: string;
   account_id: string;
   created_at: string;
+  /** `recorded`; with SMTP configured then `sent` or `failed`. */
+  status: Generated<string>;
+  recipient: string | null;
+  sent_at: string | null;
+  error: string | null;
 }
 
 export interface BillrunsTables {

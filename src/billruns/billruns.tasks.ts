@@ -9,6 +9,7 @@ import { defineTask, type Task, type TaskContext } from '../platform/jobs/queue.
 import {
   TASKS,
   billChunk,
+  deliverEmails,
   failBillRun,
   finishBillRun,
   planBillRun,
@@ -57,4 +58,7 @@ export const billrunsTasks: readonly Task<Deps>[] = [
   defineTask<Deps, typeof Ref>(TASKS.post, Ref, async (p, ctx) => runPost(ctx.deps, pick(p))),
   defineTask<Deps, typeof Ref>(TASKS.cancel, Ref, async (p, ctx) => runCancel(ctx.deps, pick(p))),
   defineTask<Deps, typeof Ref>(TASKS.remove, Ref, async (p, ctx) => runRemove(ctx.deps, pick(p))),
+  defineTask<Deps, typeof Ref>(TASKS.deliver, Ref, async (p, ctx) =>
+    deliverEmails(ctx.deps, pick(p), ctx.signal),
+  ),
 ];

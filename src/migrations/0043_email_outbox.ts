@@ -13,6 +13,11 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
     .addColumn('document_number', 'text', (c) => c.notNull())
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
+    // `recorded`; with SMTP configured then `sent` or `failed` (with `error`).
+    .addColumn('status', 'text', (c) => c.notNull().defaultTo('recorded'))
+    .addColumn('recipient', 'text')
+    .addColumn('sent_at', 'text')
+    .addColumn('error', 'text')
     .execute();
   await db.schema
     .createIndex('email_outbox_tenant_created')
