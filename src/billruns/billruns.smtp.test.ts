@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- response bodies are read as untyped JSON and checked by the assertions */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- response bodies are read as untyped JSON and checked by the assertions */
 /** Invoice emails delivered over SMTP (`FOLIO_SMTP_URL`) to a real SMTP server started here. */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
