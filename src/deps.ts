@@ -11,6 +11,7 @@ import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { migrations } from './migrations.ts';
+import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
 
 export interface Deps {
   config: Config;
@@ -19,6 +20,8 @@ export interface Deps {
   ids: Ids;
   log: Log;
   metrics: Metrics;
+  /** PDF render pool; its worker threads start on first use. */
+  pdf: PdfPool;
 }
 
 export interface DepsOverrides {
@@ -43,6 +46,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     ids: overrides.ids ?? randomIds(),
     log,
     metrics: createMetrics(),
+    pdf: createPdfPool(config.pdfWorkers),
   };
 };
 
@@ -52,5 +56,6 @@ export const migrate = async (deps: Deps): Promise<string[]> =>
 
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {
+  await deps.pdf.close();
   await deps.db.destroy();
 };
