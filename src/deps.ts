@@ -21,6 +21,7 @@ import type { FileStore } from './platform/files/files.ts';
 import { openFileStore } from './platform/files/open.ts';
 import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts';
 import { ensureSetting } from './platform/db/settings.ts';
+import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
 
 export interface Deps {
   config: Config;
@@ -37,6 +38,8 @@ export interface Deps {
   urls: UrlSigner;
   /** Per-tenant rate and concurrency limits (C1.11); the admin API sets overrides on it. */
   limits: Limiter;
+  /** PDF render pool; its worker threads start on first use. */
+  pdf: PdfPool;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
@@ -97,6 +100,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     files: openFileStore(config.filesUrl, { ids, signer: urls }),
     urls,
     limits: createLimiter(config),
+    pdf: createPdfPool(config.pdfWorkers),
   };
   return deps;
 };
@@ -113,5 +117,6 @@ export const migrate = async (deps: Deps): Promise<string[]> => {
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {
   await deps.queue.stop();
+  await deps.pdf.close();
   await deps.db.destroy();
 };
