@@ -95,6 +95,16 @@ export const CONFIG_KEYS = {
     default: true,
     doc: 'Run the embedded job runner inside `folio serve` (`off` for API-only nodes).',
   },
+  jobLeaseSeconds: {
+    schema: int(5, 86400),
+    default: 300,
+    doc: 'A running job whose runner has not renewed its lock for this long is taken over (crashed runner).',
+  },
+  jobPollIntervalMs: {
+    schema: int(10, 60000),
+    default: 1000,
+    doc: 'How often an idle job runner looks for due jobs and jobs added by other processes.',
+  },
   urlExpirySeconds: {
     schema: int(1, 604800),
     default: 86400,

@@ -6,8 +6,28 @@ import type { Kysely, Transaction } from 'kysely';
 import type { TenantsTables } from './tenants/tenants.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
 import type { SettingsTables } from './platform/db/settings.ts';
+import type { JobsTables } from './platform/jobs/table.ts';
+import type { SequencesTables } from './platform/db/sequences.ts';
+import type { CatalogTables } from './catalog/catalog.table.ts';
+import type { AccountsTables } from './accounts/accounts.table.ts';
+import type { SubscriptionsTables } from './subscriptions/subscriptions.table.ts';
+import type { InvoicesTables } from './invoices/invoices.table.ts';
+import type { MemosTables } from './memos/memos.table.ts';
+import type { FilesTables } from './files/files.table.ts';
 
-export interface Database extends TenantsTables, AuthTables, SettingsTables {}
+export interface Database
+  extends
+    TenantsTables,
+    AuthTables,
+    SettingsTables,
+    JobsTables,
+    SequencesTables,
+    CatalogTables,
+    AccountsTables,
+    SubscriptionsTables,
+    InvoicesTables,
+    MemosTables,
+    FilesTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -11,6 +11,11 @@ import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { migrations } from './migrations.ts';
+import { taskRegistry, type Queue, type Task } from './platform/jobs/queue.ts';
+import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
+import type { JobsTables } from './platform/jobs/table.ts';
+import { sql, type Kysely } from 'kysely';
+import { tasks as allTasks } from './tasks.ts';
 
 export interface Deps {
   config: Config;
@@ -19,6 +24,8 @@ export interface Deps {
   ids: Ids;
   log: Log;
   metrics: Metrics;
+  /** Job queue (STYLE.md "Jobs"): `add` in the caller's transaction; the runner is started by `folio serve`. */
+  queue: Queue;
 }
 
 export interface DepsOverrides {
@@ -27,30 +34,57 @@ export interface DepsOverrides {
   log?: Log;
   /** PostgreSQL schema (tests). */
   dbSchema?: string;
+  /** Tasks registered after those of `src/tasks.ts` (test-only tasks). */
+  tasks?: readonly Task<Deps>[];
 }
 
 /** Builds every adapter from the configuration. The database is opened, not migrated. */
 export const createDeps = async (config: Config, overrides: DepsOverrides = {}): Promise<Deps> => {
   const log = overrides.log ?? createLog(config.logLevel as 'info');
+  // A duplicate or malformed task id fails start up before anything is opened.
+  const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])]);
   const db = await openDb<Database>(
     config.dbUrl,
     overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema },
   );
-  return {
+  const clock = overrides.clock ?? systemClock();
+  const ids = overrides.ids ?? randomIds();
+  const metrics = createMetrics();
+  const deps: Deps = {
     config,
     db,
-    clock: overrides.clock ?? systemClock(),
-    ids: overrides.ids ?? randomIds(),
+    clock,
+    ids,
     log,
-    metrics: createMetrics(),
+    metrics,
+    queue: createEmbeddedQueue<Deps>({
+      db: db.db as unknown as Kysely<JobsTables>,
+      dialect: db.dialect,
+      tasks: registry,
+      deps: () => deps,
+      clock,
+      ids,
+      log: log.child({ component: 'jobs' }),
+      metrics,
+      concurrency: config.jobConcurrency,
+      leaseMs: config.jobLeaseSeconds * 1000,
+      pollIntervalMs: config.jobPollIntervalMs,
+    }),
   };
+  return deps;
 };
 
 /** Runs every pending migration. */
-export const migrate = async (deps: Deps): Promise<string[]> =>
-  migrateToLatest(deps.db.db as never, migrations);
+export const migrate = async (deps: Deps): Promise<string[]> => {
+  const schema =
+    deps.db.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(deps.db.db)).rows[0]?.s
+      : undefined;
+  return migrateToLatest(deps.db.db as never, migrations, schema);
+};
 
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {
+  await deps.queue.stop();
   await deps.db.destroy();
 };

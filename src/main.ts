@@ -47,19 +47,11 @@ const serve = async (config: Config): Promise<void> => {
   await migrate(deps);
   await ensureDemo(deps);
   const app = await createApp(deps);
-  app.server.keepAliveTimeout = 72_000;
-  app.server.requestTimeout = 120_000;
-  await app.listen({ host: config.host, port: config.port });
-  const addr = app.server.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : config.port;
-  deps.log.info(
-    { host: config.host, port, startupMs: Math.round(performance.now() - started) },
-    'folio listening',
-  );
-  process.stdout.write(
-    `Folio listening on http://${config.host}:${port} — first call: POST /oauth/token\n`,
-  );
+  // Started after migrations; stopped by closeDeps on SIGTERM, which aborts running jobs' signals
+  // and waits until each is completed, failed or released for the next runner.
+  if (config.worker) deps.queue.start();
 
+  // Installed before listening: a SIGTERM right after the address is printed must still drain.
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
@@ -78,6 +70,19 @@ const serve = async (config: Config): Promise<void> => {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  app.server.keepAliveTimeout = 72_000;
+  app.server.requestTimeout = 120_000;
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : config.port;
+  deps.log.info(
+    { host: config.host, port, startupMs: Math.round(performance.now() - started) },
+    'folio listening',
+  );
+  process.stdout.write(
+    `Folio listening on http://${config.host}:${port} — first call: POST /oauth/token\n`,
+  );
 };
 
 const main = async (): Promise<number> => {

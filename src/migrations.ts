@@ -1,7 +1,11 @@
 /** Every migration, in order, listed explicitly (STYLE.md "Explicit wiring"). One set for both dialects. */
 import type { Migration } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0004 from './migrations/0004_jobs.ts';
+import * as m0010 from './migrations/0010_billing_model.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0004_jobs': m0004,
+  '0010_billing_model': m0010,
 };

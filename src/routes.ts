@@ -2,5 +2,15 @@
 import type { RoutePlugin } from './platform/http/app.ts';
 import type { Deps } from './deps.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { catalogRoutes } from './catalog/catalog.routes.ts';
+import { accountsRoutes } from './accounts/accounts.routes.ts';
+import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
+import { invoicesRoutes } from './invoices/invoices.routes.ts';
 
-export const routes: readonly RoutePlugin<Deps>[] = [authRoutes];
+export const routes: readonly RoutePlugin<Deps>[] = [
+  authRoutes,
+  catalogRoutes,
+  accountsRoutes,
+  subscriptionsRoutes,
+  invoicesRoutes,
+];

@@ -18,7 +18,10 @@ export interface RunningServer {
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** Starts `node src/main.ts serve` and resolves once it prints its address. */
-export const startServer = async (env: Record<string, string> = {}, args: string[] = []): Promise<RunningServer> => {
+export const startServer = async (
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<RunningServer> => {
   const dir = env.FOLIO_TEST_DIR ?? mkdtempSync(join(tmpdir(), 'folio-e2e-'));
   const child = spawn(process.execPath, [join(ROOT, 'src/main.ts'), 'serve', ...args], {
     cwd: dir,
@@ -65,7 +68,11 @@ export const startServer = async (env: Record<string, string> = {}, args: string
 };
 
 /** Runs `node src/main.ts …args` to completion; returns its exit code and output. */
-export const runFolio = async (args: string[], env: Record<string, string> = {}, cwd?: string): Promise<{ code: number | null; output: string }> => {
+export const runFolio = async (
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<{ code: number | null; output: string }> => {
   const child = spawn(process.execPath, [join(ROOT, 'src/main.ts'), ...args], {
     cwd: cwd ?? mkdtempSync(join(tmpdir(), 'folio-cli-')),
     env: { PATH: process.env.PATH ?? '', ...env },

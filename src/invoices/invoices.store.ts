@@ -1,0 +1,112 @@
+import type { Db } from '../database.ts';
+import type { Scope } from '../platform/scope.ts';
+import type {
+  InvoiceItemRow,
+  InvoiceRow,
+  NewInvoiceItemRow,
+  NewInvoiceRow,
+} from './invoices.table.ts';
+
+const CHUNK = 500;
+
+export const insertInvoices = async (
+  db: Db,
+  rows: NewInvoiceRow[],
+  items: NewInvoiceItemRow[],
+): Promise<void> => {
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('invoices')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  for (let i = 0; i < items.length; i += CHUNK)
+    await db
+      .insertInto('invoice_items')
+      .values(items.slice(i, i + CHUNK))
+      .execute();
+};
+
+export const findInvoiceByKey = async (
+  db: Db,
+  s: Scope,
+  key: string,
+): Promise<InvoiceRow | undefined> =>
+  db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where((eb) => eb.or([eb('id', '=', key), eb('number', '=', key)]))
+    .executeTakeFirst();
+
+export const findInvoicesByKeys = async (
+  db: Db,
+  s: Scope,
+  keys: readonly string[],
+): Promise<InvoiceRow[]> =>
+  keys.length === 0
+    ? []
+    : db
+        .selectFrom('invoices')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where((eb) => eb.or([eb('id', 'in', keys), eb('number', 'in', keys)]))
+        .execute();
+
+export const listItems = async (db: Db, s: Scope, invoiceId: string): Promise<InvoiceItemRow[]> =>
+  db
+    .selectFrom('invoice_items')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('position')
+    .execute();
+
+export const listInvoicesOfAccount = async (
+  db: Db,
+  s: Scope,
+  accountId: string,
+): Promise<InvoiceRow[]> =>
+  db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('account_id', '=', accountId)
+    .execute();
+
+export const postInvoices = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  postedDate: string,
+  postedBy: string,
+  now: string,
+): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('invoices')
+    .set({ status: 'Posted', posted_date: postedDate, posted_by: postedBy, updated_at: now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .where('status', '=', 'Draft')
+    .execute();
+};
+
+export const countRegeneration = async (
+  db: Db,
+  s: Scope,
+  id: string,
+  now: string,
+): Promise<void> => {
+  await db
+    .updateTable('invoices')
+    .set((eb) => ({ pdf_regenerations: eb('pdf_regenerations', '+', 1), updated_at: now }))
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .execute();
+};

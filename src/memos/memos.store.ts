@@ -1,0 +1,92 @@
+import type { Db } from '../database.ts';
+import type { Scope } from '../platform/scope.ts';
+import type { MemoItemRow, MemoRow, NewMemoItemRow, NewMemoRow } from './memos.table.ts';
+
+const CHUNK = 500;
+
+export const insertMemos = async (
+  db: Db,
+  rows: NewMemoRow[],
+  items: NewMemoItemRow[],
+): Promise<void> => {
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('memos')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  for (let i = 0; i < items.length; i += CHUNK)
+    await db
+      .insertInto('memo_items')
+      .values(items.slice(i, i + CHUNK))
+      .execute();
+};
+
+export const findMemoByKey = async (
+  db: Db,
+  s: Scope,
+  memoType: string,
+  key: string,
+): Promise<MemoRow | undefined> =>
+  db
+    .selectFrom('memos')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('memo_type', '=', memoType)
+    .where((eb) => eb.or([eb('id', '=', key), eb('number', '=', key)]))
+    .executeTakeFirst();
+
+export const findMemosByKeys = async (
+  db: Db,
+  s: Scope,
+  memoType: string,
+  keys: readonly string[],
+): Promise<MemoRow[]> =>
+  keys.length === 0
+    ? []
+    : db
+        .selectFrom('memos')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('memo_type', '=', memoType)
+        .where((eb) => eb.or([eb('id', 'in', keys), eb('number', 'in', keys)]))
+        .execute();
+
+export const listItems = async (db: Db, s: Scope, memoId: string): Promise<MemoItemRow[]> =>
+  db
+    .selectFrom('memo_items')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('memo_id', '=', memoId)
+    .orderBy('position')
+    .execute();
+
+export const listMemosOfAccount = async (db: Db, s: Scope, accountId: string): Promise<MemoRow[]> =>
+  db
+    .selectFrom('memos')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('account_id', '=', accountId)
+    .execute();
+
+export const postMemos = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  postedDate: string,
+  postedBy: string,
+  now: string,
+): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('memos')
+    .set({ status: 'Posted', posted_date: postedDate, posted_by: postedBy, updated_at: now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .where('status', '=', 'Draft')
+    .execute();
+};

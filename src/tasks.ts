@@ -1,0 +1,8 @@
+/**
+ * Every task, listed explicitly (STYLE.md "Explicit wiring"). Ids are `capability.verb`;
+ * a duplicate or malformed id is fatal when `createDeps` builds the registry.
+ */
+import type { Deps } from './deps.ts';
+import type { Task } from './platform/jobs/queue.ts';
+
+export const tasks: readonly Task<Deps>[] = [];
