@@ -13,6 +13,7 @@ import { cases } from './cases.ts';
 import type { BenchCase } from './lib/case.ts';
 import { machineFacts } from './lib/machine.ts';
 import {
+  busyWarning,
   latestResults,
   renderReport,
   renderTable,
@@ -25,16 +26,28 @@ const BENCH = import.meta.dirname;
 const RESULTS = join(BENCH, 'results');
 const README = resolve(BENCH, '..', 'README.md');
 
-const USAGE = `Usage: npm run bench [-- --quick] [-- CASE …]
+const USAGE = `Usage: npm run bench [-- --quick | --report] [-- CASE …]
 Cases: ${cases.map((c) => c.name).join(', ')}`;
 
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
 
+/** REPORT.md and the README table from the latest stored result of every case. */
+const writeReport = (order: readonly string[]): void => {
+  const latest = latestResults(RESULTS);
+  writeFileSync(join(BENCH, 'REPORT.md'), renderReport(latest, order));
+  const warning = busyWarning(latest);
+  const table = renderTable(latest, order) + (warning === undefined ? '' : `\n\n${warning}`);
+  const updated = updateReadmeTable(README, table);
+  log(`bench/REPORT.md regenerated${updated ? ', README Performance table updated' : ''}`);
+};
+
 const main = async (argv: string[]): Promise<number> => {
   const quick = argv.includes('--quick');
-  const unknownFlags = argv.filter((a) => a.startsWith('-') && a !== '--quick');
+  // --report: regenerate REPORT.md and the README table from the stored results, run nothing.
+  const reportOnly = argv.includes('--report');
+  const unknownFlags = argv.filter((a) => a.startsWith('-') && a !== '--quick' && a !== '--report');
   const names = argv.filter((a) => !a.startsWith('-'));
   const unknown = names.filter((n) => !cases.some((c) => c.name === n));
   if (argv.includes('--help') || unknownFlags.length > 0 || unknown.length > 0) {
@@ -43,6 +56,11 @@ const main = async (argv: string[]): Promise<number> => {
       process.stderr.write(`Unknown flag: ${unknownFlags.join(', ')}\n`);
     process.stderr.write(`${USAGE}\n`);
     return argv.includes('--help') && unknown.length === 0 && unknownFlags.length === 1 ? 0 : 2;
+  }
+  const order = cases.map((c) => c.name);
+  if (reportOnly) {
+    writeReport(order);
+    return 0;
   }
   const selected: BenchCase[] =
     names.length === 0 ? [...cases] : cases.filter((c) => names.includes(c.name));
@@ -72,14 +90,9 @@ const main = async (argv: string[]): Promise<number> => {
       log(`${c.name}: FAILED: ${(e as Error).stack ?? String(e)}`);
     }
   }
-  const order = cases.map((c) => c.name);
   process.stdout.write(`\n${renderTable(ran, order)}\n\n`);
-  if (!quick && ran.size > 0) {
-    const latest = latestResults(RESULTS);
-    writeFileSync(join(BENCH, 'REPORT.md'), renderReport(latest, order));
-    const updated = updateReadmeTable(README, renderTable(latest, order));
-    log(`bench/REPORT.md regenerated${updated ? ', README Performance table updated' : ''}`);
-  } else if (quick) log(`quick run: results in ${outDir}, report untouched`);
+  if (!quick && ran.size > 0) writeReport(order);
+  else if (quick) log(`quick run: results in ${outDir}, report untouched`);
   return failed === 0 ? 0 : 1;
 };
 

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { median, summarize } from '../bench/lib/stats.ts';
 import {
   advantage,
+  busyWarning,
   formatNumber,
   latestResults,
   measured,
@@ -163,3 +164,13 @@ test(
     assert.throws(() => sampleRss(2 ** 30));
   },
 );
+
+test('a result measured on a busy machine is flagged, an idle one is not', () => {
+  const idle = result({});
+  assert.equal(busyWarning(new Map([['api', idle]])), undefined);
+  const busy = result({ machine: { ...idle.machine, loadAverage: [7.5, 3, 1] } });
+  assert.match(
+    busyWarning(new Map([['api', busy]])) ?? '',
+    /busy machine.*api \(load 7\.5 on 2 cores\)/,
+  );
+});

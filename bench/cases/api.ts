@@ -25,7 +25,12 @@ const notImplemented = (what: string, status: number, text: string): { missing: 
 });
 
 /** Probes the prepared request once: anything but a 2xx makes the sub-case missing. */
-const probe = async (server: BenchServer, t: LoadTarget, what: string): Promise<Prepared> => {
+const probe = async (
+  server: BenchServer,
+  t: LoadTarget,
+  what: string,
+  kind: 'folio' | 'peer',
+): Promise<Prepared> => {
   const path = new URL(t.url).pathname;
   const res = await fetch(t.url, {
     method: t.method,
@@ -34,7 +39,7 @@ const probe = async (server: BenchServer, t: LoadTarget, what: string): Promise<
   });
   const text = await res.text();
   if (res.status >= 200 && res.status < 300) return t;
-  if (res.status === 404 || res.status === 401 || res.status === 405)
+  if (kind === 'folio' && (res.status === 404 || res.status === 401 || res.status === 405))
     return notImplemented(`${t.method} ${path}`, res.status, text);
   return {
     missing: `${what} on ${server.name} answered HTTP ${res.status}: ${text.slice(0, 120)}`,
@@ -46,7 +51,7 @@ export const tokenOperation: ApiOperation = {
   id: 'oauth-token',
   label: 'POST /oauth/token',
   targets: { p99: '—', max: '—' },
-  prepare: async (server) =>
+  prepare: async (server, kind) =>
     probe(
       server,
       {
@@ -56,6 +61,7 @@ export const tokenOperation: ApiOperation = {
         body: tokenForm().toString(),
       },
       'POST /oauth/token',
+      kind,
     ),
 };
 
@@ -95,6 +101,7 @@ const getOperation = (o: {
       server,
       { url: `${server.url}${o.path(encodeURIComponent(key))}`, method: 'GET', headers },
       o.label,
+      kind,
     );
   },
 });

@@ -133,6 +133,21 @@ const machineLine = (r: CaseResult): string => {
   return `${m.cores} cores (${m.cpuModel}), ${formatNumber(m.memoryMiB / 1024)} GiB, ${m.os}, Node ${m.node}, commit ${m.gitCommit.slice(0, 12)}${m.gitDirty ? ' (uncommitted changes)' : ''}, load average ${m.loadAverage.join(' / ')} at start`;
 };
 
+/**
+ * A warning when any result was measured while the machine was busy (1-minute load average
+ * above its core count at the start of the case): other work then depresses every figure.
+ */
+export const busyWarning = (results: Map<string, CaseResult>): string | undefined => {
+  const busy = [...results.values()].filter(
+    (r) => (r.machine.loadAverage[0] ?? 0) > r.machine.cores,
+  );
+  if (busy.length === 0) return undefined;
+  const what = busy
+    .map((r) => `${r.case} (load ${r.machine.loadAverage[0]} on ${r.machine.cores} cores)`)
+    .join(', ');
+  return `**Warning: measured on a busy machine** — ${what}. Other processes competed for the CPU, so these figures understate both Folio and its peer; rerun on an idle machine before quoting them.`;
+};
+
 /** The whole bench/REPORT.md. */
 export const renderReport = (
   results: Map<string, CaseResult>,
@@ -149,6 +164,7 @@ export const renderReport = (
     'Folio/peer when higher is better and peer/Folio when lower is better: above 1× Folio did better.',
     'Peers run on the same machine in the same run as Folio.',
     '',
+    ...(busyWarning(results) === undefined ? [] : [busyWarning(results)!, '']),
     renderTable(results, order),
     '',
     '## Method',
