@@ -1,7 +1,7 @@
 /** The bench harness's own logic (statistics, report, spec trimming, /proc sampling); no timing. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -22,6 +22,16 @@ import {
 } from '../bench/lib/results.ts';
 import { trimOpenApi } from '../bench/lib/openapi-trim.ts';
 import { sampleRss, treeRss } from '../bench/lib/proc.ts';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'folio-bench-test-'));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 test('median takes the middle value, or the mean of the two middle ones', () => {
   assert.equal(median([5, 1, 3]), 3);
@@ -103,7 +113,7 @@ test('the table shows median, spread, target, peer, advantage, and missing reaso
 });
 
 test('latest results skip quick runs and keep the newest run of each case', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'folio-bench-test-'));
+  const dir = tempDir();
   writeResult(dir, result({ startedAt: '2026-01-01T00:00:00.000Z', title: 'old' }));
   writeResult(dir, result({ startedAt: '2026-01-03T00:00:00.000Z', title: 'new' }));
   writeResult(dir, result({ startedAt: '2026-01-04T00:00:00.000Z', title: 'quick', quick: true }));
@@ -113,7 +123,7 @@ test('latest results skip quick runs and keep the newest run of each case', () =
 });
 
 test('the README table is replaced only between the bench markers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'folio-bench-test-'));
+  const dir = tempDir();
   const readme = join(dir, 'README.md');
   writeFileSync(
     readme,

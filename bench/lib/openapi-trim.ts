@@ -4,7 +4,7 @@
  * seconds for Zuora's 366 KB subset; the bench gives it only the operations it measures, the same
  * way the subset itself was cut from Zuora's full spec (see its header).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -70,10 +70,12 @@ export const trimOpenApi = (doc: Doc, keep: readonly KeptOperation[]): Doc => {
   return { ...doc, paths: outPaths as Json, components: outComponents as Json };
 };
 
-/** Reads a YAML OpenAPI file, trims it, writes the result to a new temp dir; returns its path. */
+/** Trims a YAML OpenAPI file into a temp dir removed when the process exits; returns its path. */
 export const writeTrimmedSpec = (source: string, keep: readonly KeptOperation[]): string => {
   const doc = parse(readFileSync(source, 'utf8')) as Doc;
-  const path = join(mkdtempSync(join(tmpdir(), 'folio-bench-spec-')), 'zuora-openapi-bench.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'folio-bench-spec-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'zuora-openapi-bench.yaml');
   writeFileSync(path, stringify(trimOpenApi(doc, keep)));
   return path;
 };
