@@ -110,6 +110,11 @@ export const CONFIG_KEYS = {
     default: 86400,
     doc: 'Lifetime of signed download URLs in seconds (CONTRACT C5.7: 24 h).',
   },
+  pdfWorkers: {
+    schema: int(0, 256),
+    default: 0,
+    doc: 'Worker threads rendering PDFs (0 = one per core; DESIGN.md "PDF rendering").',
+  },
   rateLimitPerMinute: {
     schema: int(1, 1e9),
     default: 50000,

@@ -21,6 +21,7 @@ import type { FileStore } from './platform/files/files.ts';
 import { openFileStore } from './platform/files/open.ts';
 import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts';
 import { ensureSetting } from './platform/db/settings.ts';
+import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
 
 export interface Deps {
@@ -38,6 +39,8 @@ export interface Deps {
   urls: UrlSigner;
   /** Per-tenant rate and concurrency limits (C1.11); the admin API sets overrides on it. */
   limits: Limiter;
+  /** PDF render pool; its worker threads start on first use. */
+  pdf: PdfPool;
   /** SMTP delivery of recorded invoice emails; undefined when `FOLIO_SMTP_URL` is unset (C3.2.7). */
   mailer: Mailer | undefined;
 }
@@ -100,6 +103,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     files: openFileStore(config.filesUrl, { ids, signer: urls }),
     urls,
     limits: createLimiter(config),
+    pdf: createPdfPool(config.pdfWorkers),
     mailer: createMailer(config.smtpUrl),
   };
   return deps;
@@ -117,6 +121,7 @@ export const migrate = async (deps: Deps): Promise<string[]> => {
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {
   await deps.queue.stop();
+  await deps.pdf.close();
   deps.mailer?.close();
   await deps.db.destroy();
 };

@@ -1,0 +1,16 @@
+/**
+ * Every bench case, listed explicitly (STYLE.md "Explicit wiring"); `npm run bench` runs them
+ * in this order and the report lists them in it. To add a case, see bench/README.md.
+ */
+import type { BenchCase } from './lib/case.ts';
+import { apiCase, getAccountOperation, getBillRunOperation, tokenOperation } from './cases/api.ts';
+import { coldStartCase } from './cases/cold-start.ts';
+import { idleMemoryCase } from './cases/idle-memory.ts';
+
+export const cases: readonly BenchCase[] = [
+  // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
+  // seeded object in case bill runs land later than accounts.
+  apiCase([tokenOperation, getBillRunOperation, getAccountOperation]),
+  coldStartCase,
+  idleMemoryCase,
+];
