@@ -717,6 +717,15 @@ forEachDb('bill-run routes', (ctx) => {
     );
     const other = await call('GET', '/object-query/billing-runs', undefined, {}, tokenB);
     assert.deepEqual(other.body, { nextPage: null, data: [] });
+    const otherByKey = await call(
+      'GET',
+      `/object-query/billing-runs/${data[0]!.id as string}`,
+      undefined,
+      {},
+      tokenB,
+    );
+    assert.equal(otherByKey.status, 404, 'another tenant’s run is unknown');
+    assert.equal((otherByKey.body.reasons as { code: number }[])[0]!.code, 50000040);
   });
 
   test('Object Query refuses expand[], unknown fields and bad filters with cat27', async () => {

@@ -282,6 +282,10 @@ export interface AccountOutcome {
   error: string | null;
 }
 
+/**
+ * Records a chunk's outcomes. Accounts with the same outcome (typically: billed with one invoice)
+ * are updated by one statement, so a chunk costs a handful of statements, not one per account.
+ */
 export const markAccounts = async (
   db: Db,
   scope: Scope,
@@ -289,21 +293,34 @@ export const markAccounts = async (
   outcomes: readonly AccountOutcome[],
   at: string,
 ): Promise<void> => {
+  const groups = new Map<string, AccountOutcome[]>();
   for (const o of outcomes) {
-    await db
-      .updateTable('bill_run_accounts')
-      .set({
-        status: o.status,
-        invoices: o.invoices,
-        credit_memos: o.creditMemos,
-        error: o.error,
-        updated_at: at,
-      })
-      .where('tenant_id', '=', scope.tenantId)
-      .where('entity_id', '=', scope.entityId)
-      .where('bill_run_id', '=', billRunId)
-      .where('account_id', '=', o.accountId)
-      .execute();
+    const key = JSON.stringify([o.status, o.invoices, o.creditMemos, o.error]);
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [o]);
+    else g.push(o);
+  }
+  for (const group of groups.values()) {
+    const o = group[0]!;
+    for (let i = 0; i < group.length; i += 500)
+      await db
+        .updateTable('bill_run_accounts')
+        .set({
+          status: o.status,
+          invoices: o.invoices,
+          credit_memos: o.creditMemos,
+          error: o.error,
+          updated_at: at,
+        })
+        .where('tenant_id', '=', scope.tenantId)
+        .where('entity_id', '=', scope.entityId)
+        .where('bill_run_id', '=', billRunId)
+        .where(
+          'account_id',
+          'in',
+          group.slice(i, i + 500).map((g) => g.accountId),
+        )
+        .execute();
   }
 };
 
