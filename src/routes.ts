@@ -8,6 +8,8 @@ import { catalogRoutes } from './catalog/catalog.routes.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
 import { invoicesRoutes } from './invoices/invoices.routes.ts';
+import { memosRoutes } from './memos/memos.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -18,4 +20,6 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   accountsRoutes,
   subscriptionsRoutes,
   invoicesRoutes,
+  memosRoutes,
+  documentsRoutes,
 ];

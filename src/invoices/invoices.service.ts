@@ -248,3 +248,23 @@ export const requestRegeneration = async (
   await store.countRegeneration(deps.db.db, scope, id, toIso(deps.clock.now(scope.tenantId)));
   return toInvoice(r);
 };
+
+export type { DocumentFilter } from './invoices.store.ts';
+
+/**
+ * The first `limit` invoices of an account matching `filter`, ordered by (date, number), and how
+ * many match in all (`GET /v1/billing-documents`, C4).
+ */
+export const listInvoicesPage = async (
+  deps: Deps,
+  scope: Scope,
+  filter: store.DocumentFilter,
+  direction: 'asc' | 'desc',
+  limit: number,
+): Promise<{ invoices: Invoice[]; total: number }> => {
+  const [rows, total] = await Promise.all([
+    store.listInvoicesPage(deps.db.read, scope, filter, direction, limit),
+    store.countInvoices(deps.db.read, scope, filter),
+  ]);
+  return { invoices: rows.map(toInvoice), total };
+};
