@@ -9,6 +9,8 @@ import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
 import { invoicesRoutes } from './invoices/invoices.routes.ts';
 import { billrunsRoutes } from './billruns/billruns.routes.ts';
+import { memosRoutes } from './memos/memos.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -20,4 +22,6 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   subscriptionsRoutes,
   invoicesRoutes,
   billrunsRoutes,
+  memosRoutes,
+  documentsRoutes,
 ];
