@@ -14,12 +14,22 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 type Json = Record<string, unknown>;
+type Doc = Json & { paths: Record<string, Record<string, { responses: Record<string, Json> }>> };
 
-const SPEC = fileURLToPath(
-  new URL('./fixtures/zuora-openapi/zuora-openapi-subset.yaml', import.meta.url),
-);
-const doc = parse(readFileSync(SPEC, 'utf8')) as Json & {
-  paths: Record<string, Record<string, { responses: Record<string, Json> }>>;
+/** The v1 REST subset (default) and the older CRUD subset (bill-run and invoice CRUD objects). */
+export const ZUORA_SPEC = 'zuora-openapi-subset.yaml';
+export const ZUORA_CRUD_SPEC = 'zuora-openapi-older-crud-subset.yaml';
+
+const docs = new Map<string, Doc>();
+const docOf = (spec: string): Doc => {
+  let d = docs.get(spec);
+  if (d === undefined) {
+    const file = fileURLToPath(new URL(`./fixtures/zuora-openapi/${spec}`, import.meta.url));
+    d = parse(readFileSync(file, 'utf8')) as Doc;
+    ajv.addSchema({ ...d, $id: spec });
+    docs.set(spec, d);
+  }
+  return d;
 };
 
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -37,37 +47,42 @@ ajv.addFormat(
   'uuid',
   /^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
 );
-ajv.addFormat('URL', true);
-ajv.addFormat('decimal', true);
-ajv.addSchema({ ...doc, $id: 'zuora' });
+for (const f of ['URL', 'decimal', 'int64', 'int32', 'double']) ajv.addFormat(f, true);
 
-const schemaOf = (method: string, path: string, status: string): Json => {
+const schemaOf = (doc: Doc, method: string, path: string, status: string): Json => {
   const op = doc.paths[path]?.[method.toLowerCase()];
   if (op === undefined) throw new Error(`no operation ${method} ${path} in Zuora's subset`);
   const res = op.responses[status] ?? op.responses[`${status[0]}XX`];
   if (res === undefined) throw new Error(`no ${status} response for ${method} ${path}`);
   const ref = (res.$ref as string | undefined)?.replace('#/', '');
-  const r = ref === undefined ? res : (pointer(ref.split('/')) as Json);
-  const schema = (r.content as Record<string, { schema: Json }> | undefined)?.['application/json']
-    ?.schema;
+  const r = ref === undefined ? res : (pointer(doc, ref.split('/')) as Json);
+  // The older CRUD document puts its schemas under `application/json; charset=utf-8`.
+  const content = (r.content as Record<string, { schema?: Json }> | undefined) ?? {};
+  const schema = Object.values(content).find((c) => c.schema !== undefined)?.schema;
   if (schema === undefined) throw new Error(`no JSON schema for ${status} of ${method} ${path}`);
   return schema;
 };
 
-const pointer = (parts: readonly string[]): unknown =>
+const pointer = (doc: Doc, parts: readonly string[]): unknown =>
   parts.reduce<unknown>((o, p) => (o as Json | undefined)?.[p], doc);
 
-const resolve = (s: Json): Json =>
-  typeof s.$ref === 'string' ? resolve(pointer(s.$ref.slice(2).split('/')) as Json) : s;
+const resolver =
+  (doc: Doc) =>
+  (s: Json): Json =>
+    typeof s.$ref === 'string'
+      ? resolver(doc)(pointer(doc, s.$ref.slice(2).split('/')) as Json)
+      : s;
 
-const rebase = (s: unknown): unknown =>
+const rebase = (spec: string, s: unknown): unknown =>
   Array.isArray(s)
-    ? s.map(rebase)
+    ? s.map((x) => rebase(spec, x))
     : s !== null && typeof s === 'object'
       ? Object.fromEntries(
           Object.entries(s).map(([k, v]) => [
             k,
-            k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `zuora${v}` : rebase(v),
+            k === '$ref' && typeof v === 'string' && v.startsWith('#/')
+              ? `${spec}${v}`
+              : rebase(spec, v),
           ]),
         )
       : s;
@@ -75,48 +90,72 @@ const rebase = (s: unknown): unknown =>
 const compiled = new Map<string, ValidateFunction>();
 
 /** Declared property schemas of an object schema, through `allOf`/`oneOf`/`anyOf`. */
-const declared = (schema: Json): Map<string, Json> => {
+const declared = (resolve: (s: Json) => Json, schema: Json): Map<string, Json> => {
   const s = resolve(schema);
   const out = new Map<string, Json>();
   for (const [k, v] of Object.entries((s.properties as Record<string, Json> | undefined) ?? {}))
     out.set(k, v);
   for (const key of ['allOf', 'oneOf', 'anyOf'])
     for (const sub of (s[key] as Json[] | undefined) ?? [])
-      for (const [k, v] of declared(sub)) out.set(k, v);
+      for (const [k, v] of declared(resolve, sub)) out.set(k, v);
   return out;
 };
 
-const undeclared = (schema: Json, value: unknown, at: string): string[] => {
+const undeclared = (
+  resolve: (s: Json) => Json,
+  schema: Json,
+  value: unknown,
+  at: string,
+): string[] => {
   const s = resolve(schema);
   if (Array.isArray(value)) {
     const items = s.items as Json | undefined;
-    return items === undefined ? [] : value.flatMap((v, i) => undeclared(items, v, `${at}[${i}]`));
+    return items === undefined
+      ? []
+      : value.flatMap((v, i) => undeclared(resolve, items, v, `${at}[${i}]`));
   }
   if (value === null || typeof value !== 'object') return [];
-  const props = declared(s);
+  const props = declared(resolve, s);
   // A schema that declares no properties (a free-form map) has nothing to compare against.
   if (props.size === 0) return [];
   return Object.entries(value).flatMap(([k, v]) => {
     const p = props.get(k);
-    return p === undefined ? [`${at}.${k}`] : undeclared(p, v, `${at}.${k}`);
+    return p === undefined ? [`${at}.${k}`] : undeclared(resolve, p, v, `${at}.${k}`);
   });
+};
+
+/** Zuora's schemas are not `nullable` where C3.2 sends nulls for unset fields: drop them. */
+export const withoutNulls = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, withoutNulls(x)]),
+    );
+  return v;
 };
 
 /**
  * Problems of `body` against the schema of `status` of `method path` (a path as the spec spells
- * it, e.g. `/v1/invoices/{invoiceKey}`); an empty list means it conforms.
+ * it, e.g. `/v1/invoices/{invoiceKey}`) in `spec` (default: the v1 subset); an empty list means
+ * it conforms.
  */
 export const zuoraSchemaProblems = (
   method: string,
   path: string,
   status: number,
   body: unknown,
+  spec: string = ZUORA_SPEC,
+  /** Undeclared properties the contract adds on purpose (e.g. C3.2's `success`), as `$.a.b` paths. */
+  tolerated: readonly string[] = [],
 ): string[] => {
-  const key = `${method} ${path} ${status}`;
-  const schema = schemaOf(method, path, String(status));
+  const doc = docOf(spec);
+  const key = `${spec} ${method} ${path} ${status}`;
+  const schema = schemaOf(doc, method, path, String(status));
   let validate = compiled.get(key);
   if (validate === undefined) {
-    validate = ajv.compile(rebase(schema) as Json);
+    validate = ajv.compile(rebase(spec, schema) as Json);
     compiled.set(key, validate);
   }
   const problems = validate(body)
@@ -124,6 +163,8 @@ export const zuoraSchemaProblems = (
     : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
   return [
     ...problems,
-    ...undeclared(schema, body, '$').map((p) => `${p} is not in Zuora's schema`),
+    ...undeclared(resolver(doc), schema, body, '$')
+      .filter((p) => !tolerated.includes(p))
+      .map((p) => `${p} is not in Zuora's schema`),
   ];
 };
