@@ -4,5 +4,6 @@
  */
 import type { Deps } from './deps.ts';
 import type { Task } from './platform/jobs/queue.ts';
+import { pdfsTasks } from './pdfs/pdfs.tasks.ts';
 
-export const tasks: readonly Task<Deps>[] = [];
+export const tasks: readonly Task<Deps>[] = [...pdfsTasks];
