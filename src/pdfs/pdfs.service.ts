@@ -2,16 +2,25 @@
  * PDFs of invoices and memos: the render pool of the default template, and file names (C5.6).
  */
 import { createRenderPool, type RenderPool } from '../platform/pdf/pool.ts';
-import { invalid, isAppError, notFound } from '../platform/errors.ts';
+import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { invalid, isAppError, notFound, rule } from '../platform/errors.ts';
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import type { Scope } from '../platform/scope.ts';
 import { sub } from '../platform/money.ts';
-import { findInvoice, listInvoiceItems, type DocumentItem } from '../invoices/invoices.service.ts';
+import {
+  findInvoice,
+  findInvoices,
+  listInvoiceItems,
+  type DocumentItem,
+} from '../invoices/invoices.service.ts';
 import { findMemos, listMemoItems } from '../memos/memos.service.ts';
 import { findAccount, listContacts, type Contact } from '../accounts/accounts.service.ts';
 import {
   createFileVersions,
+  findDocumentFile,
+  latestDocumentFiles,
   failFileGeneration,
   findDocumentFiles,
   finishFileGeneration,
@@ -352,4 +361,126 @@ export const requestPdfGeneration = async (
     );
   if (file === undefined) throw new Error('PDF version not created');
   return file;
+};
+
+/** C4: `pdf-status` takes at most 50 keys. */
+export const MAX_STATUS_KEYS = 50;
+
+/** One document's PDF status (C4 `pdf-status`). */
+export interface PdfStatus {
+  documentId: string;
+  number: string;
+  /** C4: None | Pending | Processing | Generated | Error | Obsolete, and Archived for invoices. */
+  status: string;
+  /** The latest version, when there is one. */
+  file: DocumentFile | undefined;
+}
+
+/** Splits a comma-separated key list; refuses an empty list or more than 50 keys. */
+export const parseKeys = (raw: string, field: string): string[] => {
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  if (keys.length === 0) throw invalid(`${field} must name at least one document.`, field);
+  if (keys.length > MAX_STATUS_KEYS)
+    throw invalid(`${field} may name at most ${MAX_STATUS_KEYS} documents.`, field);
+  return keys;
+};
+
+const LABEL: Record<PdfDocType, string> = {
+  Invoice: 'Invoice',
+  CreditMemo: 'Credit memo',
+  DebitMemo: 'Debit memo',
+};
+
+/**
+ * The PDF status of each document named by `keys` (ids or numbers), in request order; an unknown
+ * key (or another tenant's or entity's document) is `not_found`. An archived invoice PDF reports
+ * `Archived`; an archived memo PDF reports `Generated`, as the memo enum has no `Archived` (C4).
+ */
+export const getPdfStatuses = async (
+  deps: Deps,
+  scope: Scope,
+  docType: PdfDocType,
+  keys: readonly string[],
+): Promise<PdfStatus[]> => {
+  const docs: { id: string; number: string }[] =
+    docType === 'Invoice'
+      ? (await findInvoices(deps, scope, keys)).map((i) => ({ id: i.id, number: i.invoiceNumber }))
+      : (await findMemos(deps, scope, docType, keys)).map((m) => ({ id: m.id, number: m.number }));
+  const resolved = keys.map((k) => {
+    const d = docs.find((x) => x.id === k) ?? docs.find((x) => x.number === k);
+    if (d === undefined) throw notFound(LABEL[docType], k);
+    return d;
+  });
+  const latest = await latestDocumentFiles(
+    deps,
+    scope,
+    resolved.map((d) => d.id),
+  );
+  return resolved.map((d) => {
+    const file = latest.get(d.id);
+    let status = file?.generationStatus ?? 'None';
+    if (status === 'Generated' && file?.fileStatus === 'ARCHIVED' && docType === 'Invoice')
+      status = 'Archived';
+    return { documentId: d.id, number: d.number, status, file };
+  });
+};
+
+/** The bytes of a document's latest Generated PDF, or undefined when it has none. */
+export const readLatestPdf = async (
+  deps: Deps,
+  scope: Scope,
+  documentId: string,
+): Promise<Buffer | undefined> => {
+  const file = (await latestDocumentFiles(deps, scope, [documentId])).get(documentId);
+  if (file?.generationStatus !== 'Generated' || file.storageKey === null) return undefined;
+  return buffer(await deps.files.get(file.storageKey));
+};
+
+/** A stored PDF version to serve (`GET /v1/files/{file-id}`). */
+export interface PdfDownload {
+  file: DocumentFile;
+  fileName: string;
+  size: number;
+  body: Readable;
+}
+
+/**
+ * Opens a PDF version of the scope for download. Unknown ids, another tenant's or entity's, and
+ * versions without bytes (Pending, Error) are `not_found`; an archived file is refused (`rule`):
+ * it must be restored first, as its status says `accessible: false`.
+ */
+export const openPdfFile = async (
+  deps: Deps,
+  scope: Scope,
+  fileId: string,
+): Promise<PdfDownload> => {
+  const file = await findDocumentFile(deps, scope, fileId);
+  if (file?.storageKey == null) throw notFound('File', fileId);
+  if (file.fileStatus === 'ARCHIVED') throw rule(`The file ${fileId} is archived.`);
+  const info = await deps.files.head(file.storageKey);
+  if (info === undefined) throw notFound('File', fileId);
+  return {
+    file,
+    fileName: file.fileName ?? `${file.documentId}.pdf`,
+    size: info.size,
+    body: await deps.files.get(file.storageKey),
+  };
+};
+
+/** `GET /v1/files/{file-id}/status`: ACTIVE or ARCHIVED, and whether the bytes can be read. */
+export const getPdfFileStatus = async (
+  deps: Deps,
+  scope: Scope,
+  fileId: string,
+): Promise<{ status: 'ACTIVE' | 'ARCHIVED'; accessible: boolean }> => {
+  const file = await findDocumentFile(deps, scope, fileId);
+  if (file?.storageKey == null) throw notFound('File', fileId);
+  const archived = file.fileStatus === 'ARCHIVED';
+  return {
+    status: archived ? 'ARCHIVED' : 'ACTIVE',
+    accessible: !archived && (await deps.files.head(file.storageKey)) !== undefined,
+  };
 };
