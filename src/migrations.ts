@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_idempotency.ts';
 import * as m0004 from './migrations/0004_jobs.ts';
 import * as m0010 from './migrations/0010_billing_model.ts';
 import * as m0030 from './migrations/0030_pdf_versions.ts';
+import * as m0031 from './migrations/0031_pdf_settings.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0004_jobs': m0004,
   '0010_billing_model': m0010,
   '0030_pdf_versions': m0030,
+  '0031_pdf_settings': m0031,
 };

@@ -17,6 +17,9 @@ import {
 import { getMemo } from '../memos/memos.service.ts';
 import {
   getPdfFileStatus,
+  loadPdfSettings,
+  setPdfSettings,
+  type PdfSettings,
   getPdfStatuses,
   openPdfFile,
   parseKeys,
@@ -42,7 +45,10 @@ import {
   ObjectIdParams,
   ObjectInvoice,
   ObjectInvoiceQuery,
+  FolioPdfSettings,
+  TenantIdParams,
 } from './pdfs.schemas.ts';
+import { getTenant } from '../tenants/tenants.service.ts';
 
 const scopeOf = (r: FastifyRequest): Scope => ({
   tenantId: r.principal!.tenantId,
@@ -347,5 +353,55 @@ export const pdfsRoutes = async (app: FastifyInstance, deps: Deps): Promise<void
       success: true,
       ...(await getPdfFileStatus(deps, scopeOf(req), req.params.fileId)),
     }),
+  );
+
+  const toWireSettings = (p: PdfSettings) => ({
+    companyName: p.companyName,
+    companyAddress: p.companyAddress,
+    ...(p.logo === undefined ? {} : { logo: Buffer.from(p.logo).toString('base64') }),
+    accentColor: p.accentColor,
+    footerText: p.footerText,
+  });
+  r.get(
+    '/folio/v1/tenants/:tenantId/pdf-settings',
+    {
+      schema: {
+        operationId: 'folioGetPdfSettings',
+        summary: "Get a tenant's PDF template settings",
+        tags: ['Folio admin'],
+        params: TenantIdParams,
+        response: { 200: FolioPdfSettings },
+      },
+    },
+    async (req) => {
+      const t = await getTenant(deps, req.params.tenantId);
+      return toWireSettings(await loadPdfSettings(deps, t.id));
+    },
+  );
+  r.put(
+    '/folio/v1/tenants/:tenantId/pdf-settings',
+    {
+      schema: {
+        operationId: 'folioSetPdfSettings',
+        summary: "Set a tenant's PDF template settings (used by every PDF generated afterwards)",
+        tags: ['Folio admin'],
+        params: TenantIdParams,
+        body: FolioPdfSettings,
+        response: { 200: FolioPdfSettings },
+      },
+    },
+    async (req) => {
+      const t = await getTenant(deps, req.params.tenantId);
+      const b = req.body;
+      return toWireSettings(
+        await setPdfSettings(deps, t.id, {
+          companyName: b.companyName,
+          companyAddress: b.companyAddress,
+          accentColor: b.accentColor,
+          footerText: b.footerText,
+          ...(b.logo === undefined ? {} : { logo: Buffer.from(b.logo, 'base64') }),
+        }),
+      );
+    },
   );
 };

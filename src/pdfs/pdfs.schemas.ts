@@ -105,3 +105,14 @@ export const ModifyObjectInvoice = Type.Object(
   { additionalProperties: true },
 );
 export const CrudModified = Type.Object({ Success: Type.Boolean(), Id: Type.String() });
+
+/** Folio admin API: a tenant's PDF template settings (camelCase, C6.2). */
+export const FolioPdfSettings = Type.Object({
+  companyName: Type.String({ maxLength: 500 }),
+  companyAddress: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 8 }),
+  /** Base64 PNG or JPEG of at most 2 MiB. */
+  logo: Type.Optional(Type.String({ maxLength: 2_796_204, pattern: '^[A-Za-z0-9+/]*={0,2}$' })),
+  accentColor: Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' }),
+  footerText: Type.String({ maxLength: 500 }),
+});
+export const TenantIdParams = Type.Object({ tenantId: Type.String({ maxLength: 64 }) });

@@ -27,8 +27,11 @@ import {
   startFileGeneration,
   type DocumentFile,
 } from '../files/files.service.ts';
+import * as pdfStore from './pdfs.store.ts';
 import {
+  PDF_LIMITS,
   defaultPdfSettings,
+  renderPdf,
   type PdfContact,
   type PdfDocument,
   type PdfItem,
@@ -213,8 +216,62 @@ export const loadPdfDocument = async (
 };
 
 /** The tenant's template settings (C6.2); the defaults until a tenant sets its own. */
-export const loadPdfSettings = async (_deps: Deps, _tenantId: string): Promise<PdfSettings> =>
-  defaultPdfSettings;
+export const loadPdfSettings = async (deps: Deps, tenantId: string): Promise<PdfSettings> => {
+  const r = await pdfStore.findPdfSettings(deps.db.db, tenantId);
+  if (r === undefined) return defaultPdfSettings;
+  return {
+    companyName: r.company_name,
+    companyAddress: JSON.parse(r.company_address) as string[],
+    accentColor: r.accent_color,
+    footerText: r.footer_text,
+    ...(r.logo === null ? {} : { logo: Buffer.from(r.logo, 'base64') }),
+  };
+};
+
+/**
+ * Sets a tenant's template settings after checking them as the template will (colour
+ * `#RRGGBB`, ≤ 8 address lines, texts ≤ 500 characters, logo a PNG or JPEG ≤ 2 MiB that pdfkit
+ * can draw), so a bad logo is refused here rather than failing every PDF later.
+ */
+export const setPdfSettings = async (
+  deps: Deps,
+  tenantId: string,
+  settings: PdfSettings,
+): Promise<PdfSettings> => {
+  if (settings.companyAddress.length > PDF_LIMITS.addressLines)
+    throw invalid(`companyAddress has at most ${PDF_LIMITS.addressLines} lines.`, 'companyAddress');
+  // A trial render runs every check of the template, the logo's decoding included.
+  await renderPdf(SAMPLE, settings);
+  await pdfStore.savePdfSettings(deps.db.db, {
+    tenant_id: tenantId,
+    company_name: settings.companyName,
+    company_address: JSON.stringify(settings.companyAddress),
+    logo: settings.logo === undefined ? null : Buffer.from(settings.logo).toString('base64'),
+    accent_color: settings.accentColor,
+    footer_text: settings.footerText,
+    updated_at: deps.clock.now(tenantId).toISOString(),
+  });
+  return settings;
+};
+
+const SAMPLE: PdfDocument = {
+  kind: 'Invoice',
+  number: 'INV00000000',
+  draft: false,
+  documentDate: '2024-01-01',
+  accountNumber: 'A00000000',
+  accountName: 'Sample',
+  currency: 'USD',
+  billTo: { name: 'Sample' },
+  soldTo: { name: 'Sample' },
+  items: [],
+  subtotal: '0',
+  tax: '0',
+  total: '0',
+  applied: '0',
+  balance: '0',
+  createdOn: '2024-01-01T00:00:00Z',
+};
 
 /** Error category of a failed generation: bad data is the document's, anything else ours. */
 const categoryOf = (e: unknown): string =>
