@@ -8,6 +8,8 @@ import * as m0040 from './migrations/0040_billruns.ts';
 import * as m0041 from './migrations/0041_bill_run_accounts.ts';
 import * as m0042 from './migrations/0042_bill_run_documents.ts';
 import * as m0043 from './migrations/0043_email_outbox.ts';
+import * as m0030 from './migrations/0030_pdf_versions.ts';
+import * as m0031 from './migrations/0031_pdf_settings.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0041_bill_run_accounts': m0041,
   '0042_bill_run_documents': m0042,
   '0043_email_outbox': m0043,
+  '0030_pdf_versions': m0030,
+  '0031_pdf_settings': m0031,
 };

@@ -11,6 +11,7 @@ import { invoicesRoutes } from './invoices/invoices.routes.ts';
 import { billrunsRoutes } from './billruns/billruns.routes.ts';
 import { memosRoutes } from './memos/memos.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
+import { pdfsRoutes } from './pdfs/pdfs.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -24,4 +25,5 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   billrunsRoutes,
   memosRoutes,
   documentsRoutes,
+  pdfsRoutes,
 ];

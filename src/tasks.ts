@@ -5,5 +5,6 @@
 import type { Deps } from './deps.ts';
 import type { Task } from './platform/jobs/queue.ts';
 import { billrunsTasks } from './billruns/billruns.tasks.ts';
+import { pdfsTasks } from './pdfs/pdfs.tasks.ts';
 
-export const tasks: readonly Task<Deps>[] = [...billrunsTasks];
+export const tasks: readonly Task<Deps>[] = [...billrunsTasks, ...pdfsTasks];

@@ -27,6 +27,7 @@ import {
 } from '../subscriptions/subscriptions.service.ts';
 import { insertDraftInvoices, postInvoices, type Invoice } from '../invoices/invoices.service.ts';
 import { insertDraftMemos, postMemos, type Memo } from '../memos/memos.service.ts';
+import { enqueuePdfGeneration } from '../pdfs/pdfs.service.ts';
 import { billAccount, type ChargeType } from './billing.engine.ts';
 
 export interface BillAccountsOptions {
@@ -120,8 +121,9 @@ export const billAccounts = async (
 };
 
 /**
- * Posts Draft documents (C3.4.7). Every posting path goes through here, so invoice PDF
- * generation (C6.1: generated on posting) hooks in at this one place.
+ * Posts Draft documents (C3.4.7) and, in the same transaction, queues their PDFs (C6.1: generated
+ * asynchronously on posting). Every posting path goes through here, so PDF generation hooks in
+ * at this one place.
  */
 export const postDocuments = async (
   deps: Deps,
@@ -133,6 +135,13 @@ export const postDocuments = async (
   const postedDate = dateOf(deps.clock.now(scope.tenantId));
   await postInvoices(deps, tx, scope, docs.invoiceIds, postedDate, postedBy);
   await postMemos(deps, tx, scope, docs.creditMemoIds, postedDate, postedBy);
+  await enqueuePdfGeneration(deps, tx, scope, [
+    ...docs.invoiceIds.map((documentId) => ({ documentType: 'Invoice' as const, documentId })),
+    ...docs.creditMemoIds.map((documentId) => ({
+      documentType: 'CreditMemo' as const,
+      documentId,
+    })),
+  ]);
 };
 
 export interface RunBillingInput {

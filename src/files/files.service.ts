@@ -4,36 +4,54 @@
  * URLs", CONTRACT C5.7): checks the signature and expiry, then opens the object, whole or a range.
  */
 import type { Readable } from 'node:stream';
+import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import type { Scope } from '../platform/scope.ts';
 import { checkKey, type FileInfo } from '../platform/files/files.ts';
 import { isAppError } from '../platform/errors.ts';
 import * as store from './files.store.ts';
+import type { DocumentFileRow, NewDocumentFileRow } from './files.table.ts';
 
 export interface DocumentFile {
   id: string;
+  /** `Invoice` | `CreditMemo` | `DebitMemo`. */
+  documentType: string;
   documentId: string;
   versionNumber: number;
   generationStatus: string;
   fileStatus: string;
+  storageKey: string | null;
+  fileName: string | null;
+  size: number | null;
+  errorCategory: string | null;
+  errorMessage: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
+const toDocumentFile = (r: DocumentFileRow): DocumentFile => ({
+  id: r.id,
+  documentType: r.document_type,
+  documentId: r.document_id,
+  versionNumber: r.version_number,
+  generationStatus: r.generation_status,
+  fileStatus: r.file_status,
+  storageKey: r.storage_key,
+  fileName: r.file_name,
+  size: r.size,
+  errorCategory: r.error_category,
+  errorMessage: r.error_message,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** A document's file versions, newest first (C4 `…/files`). */
 export const listDocumentFiles = async (
   deps: Deps,
   scope: Scope,
   documentId: string,
 ): Promise<DocumentFile[]> =>
-  (await store.listFilesOfDocument(deps.db.read, scope, documentId)).map((r) => ({
-    id: r.id,
-    documentId: r.document_id,
-    versionNumber: r.version_number,
-    generationStatus: r.generation_status,
-    fileStatus: r.file_status,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }));
+  (await store.listFilesOfDocument(deps.db.read, scope, documentId)).map(toDocumentFile);
 
 export type Download =
   | { ok: true; info: FileInfo; body: Readable; range: { start: number; end: number } | undefined }
@@ -90,3 +108,158 @@ export const openDownload = async (deps: Deps, req: DownloadRequest): Promise<Do
     throw e;
   }
 };
+
+/** C6.1 generation statuses a version row goes through. */
+export type GenerationStatus = 'Pending' | 'Processing' | 'Generated' | 'Error' | 'Obsolete';
+
+/** The newest version first: by version number, ties (same millisecond) by creation order. */
+const newestFirst = (a: DocumentFileRow, b: DocumentFileRow): number =>
+  b.version_number - a.version_number || (a.created_at < b.created_at ? 1 : -1);
+
+/**
+ * Writes one new PDF version per document in the caller's transaction (C6.1: each generation is
+ * a new file version). Version numbers are epoch milliseconds by the tenant's clock (C4
+ * `versionNumber`), and strictly greater than the document's previous versions so "latest" is
+ * never ambiguous, even for two generations within one millisecond.
+ */
+export const createFileVersions = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  docs: readonly { documentType: string; documentId: string }[],
+  status: 'Pending' | 'Processing',
+): Promise<DocumentFile[]> => {
+  if (docs.length === 0) return [];
+  const nowDate = deps.clock.now(scope.tenantId);
+  const now = nowDate.toISOString();
+  const latest = new Map<string, number>();
+  for (const r of await store.listFilesOfDocuments(
+    tx,
+    scope,
+    docs.map((d) => d.documentId),
+  ))
+    latest.set(r.document_id, Math.max(latest.get(r.document_id) ?? 0, r.version_number));
+  const rows: NewDocumentFileRow[] = docs.map((d) => {
+    const version = Math.max(nowDate.getTime(), (latest.get(d.documentId) ?? 0) + 1);
+    latest.set(d.documentId, version);
+    return {
+      id: deps.ids.id(),
+      tenant_id: scope.tenantId,
+      entity_id: scope.entityId,
+      document_type: d.documentType,
+      document_id: d.documentId,
+      version_number: version,
+      generation_status: status,
+      file_status: 'ACTIVE',
+      storage_key: null,
+      file_name: null,
+      size: null,
+      error_category: null,
+      error_message: null,
+      created_at: now,
+      updated_at: now,
+    };
+  });
+  await store.insertDocumentFiles(tx, rows);
+  return (rows as DocumentFileRow[]).map(toDocumentFile);
+};
+
+/** One file version of the scope; undefined for an unknown id or another tenant's or entity's. */
+export const findDocumentFile = async (
+  deps: Deps,
+  scope: Scope,
+  id: string,
+  db: Db = deps.db.read,
+): Promise<DocumentFile | undefined> => {
+  const r = await store.findDocumentFileById(db, scope, id);
+  return r === undefined ? undefined : toDocumentFile(r);
+};
+
+export const findDocumentFiles = async (
+  deps: Deps,
+  scope: Scope,
+  ids: readonly string[],
+  db: Db = deps.db.db,
+): Promise<DocumentFile[]> =>
+  (await store.findDocumentFilesByIds(db, scope, ids)).map(toDocumentFile);
+
+/** The latest version of each document that has one (pdf-status, bulk export triage). */
+export const latestDocumentFiles = async (
+  deps: Deps,
+  scope: Scope,
+  documentIds: readonly string[],
+  db: Db = deps.db.read,
+): Promise<Map<string, DocumentFile>> => {
+  const rows = await store.listFilesOfDocuments(db, scope, documentIds);
+  rows.sort(newestFirst);
+  const out = new Map<string, DocumentFile>();
+  for (const r of rows) if (!out.has(r.document_id)) out.set(r.document_id, toDocumentFile(r));
+  return out;
+};
+
+/** `Pending` (or a `Processing` left by a crashed attempt) → `Processing`; false otherwise. */
+export const startFileGeneration = async (deps: Deps, scope: Scope, id: string): Promise<boolean> =>
+  store.updateDocumentFile(deps.db.db, scope, id, ['Pending', 'Processing'], {
+    generation_status: 'Processing',
+    updated_at: deps.clock.now(scope.tenantId).toISOString(),
+  });
+
+/**
+ * `Processing` → `Generated` with the stored bytes' key, and the document's older Generated
+ * versions → `Obsolete` (C6.1), in one transaction.
+ */
+export const finishFileGeneration = async (
+  deps: Deps,
+  scope: Scope,
+  file: DocumentFile,
+  out: { storageKey: string; fileName: string; size: number },
+): Promise<boolean> => {
+  const now = deps.clock.now(scope.tenantId).toISOString();
+  return deps.db.db.transaction().execute(async (tx) => {
+    const ok = await store.updateDocumentFile(tx, scope, file.id, ['Processing'], {
+      generation_status: 'Generated',
+      storage_key: out.storageKey,
+      file_name: out.fileName,
+      size: out.size,
+      error_category: null,
+      error_message: null,
+      updated_at: now,
+    });
+    if (ok)
+      await store.obsoleteOlderVersions(tx, scope, [file.documentId], file.versionNumber, now);
+    return ok;
+  });
+};
+
+/** `Pending`/`Processing` → `Error` with its category and message (C4 pdf-status). */
+export const failFileGeneration = async (
+  deps: Deps,
+  scope: Scope,
+  id: string,
+  errorCategory: string,
+  errorMessage: string,
+): Promise<boolean> =>
+  store.updateDocumentFile(deps.db.db, scope, id, ['Pending', 'Processing'], {
+    generation_status: 'Error',
+    error_category: errorCategory,
+    error_message: errorMessage.slice(0, 1000),
+    updated_at: deps.clock.now(scope.tenantId).toISOString(),
+  });
+
+/**
+ * Marks every PDF version of a document archived or active again (C4: "files may be marked
+ * archived"). Returns how many versions changed.
+ */
+export const setDocumentFilesArchived = async (
+  deps: Deps,
+  scope: Scope,
+  documentId: string,
+  archived: boolean,
+): Promise<number> =>
+  store.setFileStatusOfDocument(
+    deps.db.db,
+    scope,
+    documentId,
+    archived ? 'ARCHIVED' : 'ACTIVE',
+    deps.clock.now(scope.tenantId).toISOString(),
+  );

@@ -85,7 +85,10 @@ export const invoicesRoutes = async (app: FastifyInstance, deps: Deps): Promise<
     async (req) => {
       const scope = scopeOf(req);
       const i = await getInvoice(deps, scope, req.params.invoiceKey);
-      const files = await listDocumentFiles(deps, scope, i.id);
+      // Only versions whose bytes exist: a Pending or failed version has nothing to download.
+      const files = (await listDocumentFiles(deps, scope, i.id)).filter(
+        (f) => f.storageKey !== null,
+      );
       const page = req.query.page ?? 1;
       const pageSize = req.query.pageSize ?? 20;
       return {
