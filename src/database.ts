@@ -15,6 +15,7 @@ import type { SubscriptionsTables } from './subscriptions/subscriptions.table.ts
 import type { InvoicesTables } from './invoices/invoices.table.ts';
 import type { MemosTables } from './memos/memos.table.ts';
 import type { FilesTables } from './files/files.table.ts';
+import type { BulkPdfTables } from './bulkpdf/bulkpdf.table.ts';
 
 export interface Database
   extends
@@ -29,7 +30,8 @@ export interface Database
     SubscriptionsTables,
     InvoicesTables,
     MemosTables,
-    FilesTables {}
+    FilesTables,
+    BulkPdfTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -4,10 +4,12 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_idempotency.ts';
 import * as m0004 from './migrations/0004_jobs.ts';
 import * as m0010 from './migrations/0010_billing_model.ts';
+import * as m0060 from './migrations/0060_bulk_pdf.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_idempotency': m0002,
   '0004_jobs': m0004,
   '0010_billing_model': m0010,
+  '0060_bulk_pdf': m0060,
 };

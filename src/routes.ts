@@ -8,6 +8,7 @@ import { catalogRoutes } from './catalog/catalog.routes.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
 import { invoicesRoutes } from './invoices/invoices.routes.ts';
+import { bulkpdfRoutes } from './bulkpdf/bulkpdf.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -18,4 +19,5 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   accountsRoutes,
   subscriptionsRoutes,
   invoicesRoutes,
+  bulkpdfRoutes,
 ];

@@ -4,5 +4,6 @@
  */
 import type { Deps } from './deps.ts';
 import type { Task } from './platform/jobs/queue.ts';
+import { bulkpdfTasks } from './bulkpdf/bulkpdf.tasks.ts';
 
-export const tasks: readonly Task<Deps>[] = [];
+export const tasks: readonly Task<Deps>[] = [...bulkpdfTasks];

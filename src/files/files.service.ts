@@ -90,3 +90,91 @@ export const openDownload = async (deps: Deps, req: DownloadRequest): Promise<Do
     throw e;
   }
 };
+
+/** The latest PDF version of a document: what bulk export and downloads use (C5.2). */
+export interface LatestFile {
+  documentId: string;
+  generationStatus: string;
+  fileStatus: string;
+  storageKey: string | null;
+  fileName: string | null;
+  size: number | null;
+  createdAt: string;
+}
+
+/** Looked up in batches so tens of thousands of ids stay under every bind-parameter limit. */
+const LOOKUP_BATCH = 500;
+
+/** The latest file version (highest version number, then id) of each document that has one. */
+export const findLatestFiles = async (
+  deps: Deps,
+  scope: Scope,
+  documentIds: readonly string[],
+): Promise<Map<string, LatestFile>> => {
+  const latest = new Map<string, { version: number; id: string; file: LatestFile }>();
+  for (let i = 0; i < documentIds.length; i += LOOKUP_BATCH) {
+    const rows = await store.listFilesOfDocuments(
+      deps.db.read,
+      scope,
+      documentIds.slice(i, i + LOOKUP_BATCH),
+    );
+    for (const r of rows) {
+      const seen = latest.get(r.document_id);
+      if (
+        seen !== undefined &&
+        (seen.version > r.version_number || (seen.version === r.version_number && seen.id > r.id))
+      )
+        continue;
+      latest.set(r.document_id, {
+        version: r.version_number,
+        id: r.id,
+        file: {
+          documentId: r.document_id,
+          generationStatus: r.generation_status,
+          fileStatus: r.file_status,
+          storageKey: r.storage_key,
+          fileName: r.file_name,
+          size: r.size,
+          createdAt: r.created_at,
+        },
+      });
+    }
+  }
+  return new Map([...latest].map(([k, v]) => [k, v.file]));
+};
+
+/** Records a generated PDF (already in the FileStore) as the document's newest version (C6.1). */
+export const recordGeneratedFile = async (
+  deps: Deps,
+  scope: Scope,
+  input: {
+    documentType: string;
+    documentId: string;
+    storageKey: string;
+    fileName: string;
+    size: number;
+  },
+): Promise<void> => {
+  const now = deps.clock.now(scope.tenantId);
+  // The column is a 32-bit integer on PostgreSQL, too small for the epoch milliseconds its
+  // comment describes; the next version number keeps "latest = highest" without overflowing.
+  const versions = await store.listFilesOfDocuments(deps.db.db, scope, [input.documentId]);
+  const version = Math.max(0, ...versions.map((v) => v.version_number)) + 1;
+  await store.insertFile(deps.db.db, {
+    id: deps.ids.id(),
+    tenant_id: scope.tenantId,
+    entity_id: scope.entityId,
+    document_type: input.documentType,
+    document_id: input.documentId,
+    version_number: version,
+    generation_status: 'Generated',
+    file_status: 'ACTIVE',
+    storage_key: input.storageKey,
+    file_name: input.fileName,
+    size: input.size,
+    error_category: null,
+    error_message: null,
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+  });
+};
