@@ -64,29 +64,39 @@ export const createTestContext = async (
   options: TestDepsOptions = {},
 ): Promise<TestContext & { close(): Promise<void> }> => {
   const clock = manualClock(new Date('2026-03-15T10:00:00.000Z'));
-  let dir: string | undefined;
-  let schema: string | undefined;
-  let dbUrl: string;
-  if (target.name === 'sqlite') {
-    dir = mkdtempSync(join(tmpdir(), 'folio-test-'));
-    dbUrl = `sqlite:${join(dir, 'folio.db')}`;
-  } else {
-    schema = `t_${randomBytes(6).toString('hex')}`;
-    dbUrl = PG_URL!;
-  }
+  // One temp directory per context: the SQLite file and the FileStore root; removed by close().
+  const dir = mkdtempSync(join(tmpdir(), 'folio-test-'));
+  const schema = target.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const dropAll = async (): Promise<void> => {
+    rmSync(dir, { recursive: true, force: true });
+    if (schema === undefined) return;
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  };
   const config = testConfig({
-    dbUrl,
-    filesUrl: `file:${dir ?? mkdtempSync(join(tmpdir(), 'folio-files-'))}/files`,
+    dbUrl: schema === undefined ? `sqlite:${join(dir, 'folio.db')}` : PG_URL!,
+    filesUrl: `file:${join(dir, 'files')}`,
     ...options.config,
   });
-  const deps = await createDeps(config, {
-    clock,
-    ...(schema === undefined ? {} : { dbSchema: schema }),
-    ...options.overrides,
-  });
-  await migrate(deps);
-  const app = await createApp(deps, options.routes ?? []);
-  await app.ready();
+  let deps: Deps | undefined;
+  let app: FastifyInstance;
+  try {
+    deps = await createDeps(config, {
+      clock,
+      ...(schema === undefined ? {} : { dbSchema: schema }),
+      ...options.overrides,
+    });
+    await migrate(deps);
+    app = await createApp(deps, options.routes ?? []);
+    await app.ready();
+  } catch (e) {
+    // A failed setup must not leave its schema behind on the shared server.
+    if (deps !== undefined) await closeDeps(deps);
+    await dropAll();
+    throw e;
+  }
   return {
     deps,
     clock,
@@ -95,13 +105,7 @@ export const createTestContext = async (
     close: async () => {
       await app.close();
       await closeDeps(deps);
-      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-      if (schema !== undefined) {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      }
+      await dropAll();
     },
   };
 };

@@ -37,11 +37,22 @@ export const migrateToLatest = async (
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 };
 
-/** Names of the migrations not yet applied (`/readyz`). */
+/**
+ * Names of the migrations not yet applied (`/readyz`). Reads Kysely's bookkeeping table directly:
+ * the Migrator would create its tables (DDL) on a mere check. A missing table means nothing has
+ * run yet; a database that does not answer throws.
+ */
 export const pendingMigrations = async (
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
 ): Promise<string[]> => {
-  const all = await (await migratorFor(db, migrations)).getMigrations();
-  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  let done: Set<string>;
+  try {
+    const r = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    done = new Set(r.rows.map((x) => x.name));
+  } catch {
+    await sql`select 1`.execute(db);
+    done = new Set();
+  }
+  return Object.keys(migrations).filter((name) => !done.has(name));
 };

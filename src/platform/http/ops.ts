@@ -50,11 +50,12 @@ export const registerOps = (
 
   const hide = { schema: { hide: true } };
   app.get('/healthz', hide, async () => ({ status: 'ok' }));
-  app.get('/readyz', hide, async (_request, reply) => {
+  app.get('/readyz', hide, async (request, reply) => {
     let reason: string | undefined;
     try {
       reason = await ready();
-    } catch {
+    } catch (err) {
+      request.log.warn({ err }, 'readiness check failed');
       reason = 'database unreachable';
     }
     if (reason === undefined) return { status: 'ready' };
