@@ -1,12 +1,18 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- response bodies are read as untyped JSON and checked by the assertions */
 /** Bulk PDF → ZIP through HTTP (CONTRACT C5), on both databases. */
-import { before, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forEachDb, seedTenant, tokenFor, type SeededTenant } from '../../test/harness.ts';
+import {
+  createTestContext,
+  forEachDb,
+  seedTenant,
+  tokenFor,
+  type SeededTenant,
+} from '../../test/harness.ts';
 import { seedDocuments, type SeededDoc } from '../../test/bulkpdf-seed.ts';
 import { hasUnzip, NO_UNZIP, readZipBuffer, unzipTest } from '../../test/zip-read.ts';
 import type { Scope } from '../platform/scope.ts';
-import { createBulkPdfJob, getBulkPdfJob } from './bulkpdf.service.ts';
+import { createBulkPdfJob, getBulkPdfJob, zipPart } from './bulkpdf.service.ts';
 import { INDEX_COLUMNS } from './bulkpdf.index.ts';
 
 const NEW = { 'zuora-version': '2024-05-20' };
@@ -386,6 +392,59 @@ forEachDb('bulk PDF export', (ctx) => {
       assert.equal(res.statusCode, 404);
       assert.equal(res.json().success, false);
       assert.equal(res.json().reasons[0].code, '50000040');
+    }
+  });
+});
+
+describe('bulk PDF export of 1,001 documents [sqlite]', () => {
+  test('1,001 documents give exactly two ZIPs, of 1,000 and of 1', async () => {
+    const ctx = await createTestContext({ name: 'sqlite' });
+    try {
+      const t = await seedTenant(ctx.deps, 'Big');
+      const scope = { tenantId: t.tenantId, entityId: t.entityId };
+      const docs = await seedDocuments(ctx.deps, scope, 1001);
+      const { jobId, invalidIds } = await createBulkPdfJob(
+        ctx.deps,
+        scope,
+        {
+          documents: [{ docType: 'Invoice', objectIds: docs.map((d) => d.id) }],
+          fileName: 'big',
+          indexFileFormat: 'JSON',
+        },
+        'tester',
+      );
+      assert.deepEqual(invalidIds, []);
+      await ctx.deps.queue.runUntilIdle();
+      const job = await getBulkPdfJob(ctx.deps, scope, jobId);
+      assert.equal(job.status, 'Completed');
+      assert.equal(job.fileUrls.length, 2);
+      const counts = [];
+      for (const n of [1, 2]) {
+        const z = await readZipBuffer(
+          Buffer.concat(
+            await (await ctx.deps.files.get(`bulk-pdf-generation/${jobId}/big_${n}.zip`)).toArray(),
+          ),
+        );
+        counts.push(z.length - 1);
+        assert.equal(z.at(-1)!.name, 'index.json');
+        assert.equal(
+          (JSON.parse(z.at(-1)!.data.toString()) as { _metadata: unknown[] })._metadata.length,
+          z.length - 1,
+        );
+      }
+      assert.deepEqual(counts, [1000, 1]);
+      // A retried part rewrites the same key and counts nothing twice.
+      await zipPart(ctx.deps, { jobId, ...scope, part: 2 }, new AbortController().signal);
+      const again = await getBulkPdfJob(ctx.deps, scope, jobId);
+      assert.deepEqual(again.fileUrls, job.fileUrls);
+      const keys = [];
+      for await (const f of ctx.deps.files.list(`bulk-pdf-generation/${jobId}/`)) keys.push(f.key);
+      assert.deepEqual(keys, [
+        `bulk-pdf-generation/${jobId}/big_1.zip`,
+        `bulk-pdf-generation/${jobId}/big_2.zip`,
+      ]);
+    } finally {
+      await ctx.close();
     }
   });
 });
