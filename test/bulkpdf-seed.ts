@@ -46,7 +46,13 @@ export const seedDocuments = async (
   deps: Deps,
   scope: Scope,
   n: number,
-  options: { docType?: SeededDoc['docType']; state?: PdfState; accountName?: string } = {},
+  options: {
+    docType?: SeededDoc['docType'];
+    state?: PdfState;
+    accountName?: string;
+    /** The PDF bytes to store (default: a tiny distinct PDF-like file per document). */
+    pdfBytes?: Buffer;
+  } = {},
 ): Promise<SeededDoc[]> => {
   const docType = options.docType ?? 'Invoice';
   const state = options.state ?? 'valid';
@@ -122,7 +128,9 @@ export const seedDocuments = async (
     let pdf: Buffer | undefined;
     let pdfCreatedAt: string | undefined;
     if (state !== 'none') {
-      pdf = Buffer.from(`%PDF-1.4\n% ${docType} ${d.number} ${deps.ids.id()}\n%%EOF\n`);
+      pdf =
+        options.pdfBytes ??
+        Buffer.from(`%PDF-1.4\n% ${docType} ${d.number} ${deps.ids.id()}\n%%EOF\n`);
       const key = `documents/${scope.tenantId}/${scope.entityId}/${d.id}/seed.pdf`;
       await deps.files.put(key, pdf, { contentType: 'application/pdf' });
       await recordGeneratedFile(deps, scope, {
