@@ -136,6 +136,22 @@ export const CONFIG_KEYS = {
     default: 200,
     doc: 'Concurrent requests per tenant for POST accounts/subscriptions/orders.',
   },
+  billRunChunkSize: {
+    schema: int(1, 10000),
+    default: 500,
+    doc: 'Accounts a bill-run chunk job bills in one transaction (DESIGN.md "Long work").',
+  },
+  smtpUrl: {
+    schema: Type.String({ pattern: '^smtps?://.+$' }),
+    default: '',
+    secret: true,
+    doc: 'SMTP server that delivers recorded invoice emails (`smtp://user:pass@host:port`); unset: emails are only recorded in the outbox (C3.2.7).',
+  },
+  mailFrom: {
+    schema: Type.String({ minLength: 3, maxLength: 254 }),
+    default: 'billing@folio.invalid',
+    doc: 'Sender address of delivered invoice emails.',
+  },
 } as const satisfies Record<
   string,
   { schema: TSchema; default: unknown; doc: string; secret?: boolean }

@@ -16,6 +16,7 @@ import type { InvoicesTables } from './invoices/invoices.table.ts';
 import type { MemosTables } from './memos/memos.table.ts';
 import type { FilesTables } from './files/files.table.ts';
 import type { BulkPdfTables } from './bulkpdf/bulkpdf.table.ts';
+import type { BillrunsTables } from './billruns/billruns.table.ts';
 
 export interface Database
   extends
@@ -31,7 +32,8 @@ export interface Database
     InvoicesTables,
     MemosTables,
     FilesTables,
-    BulkPdfTables {}
+    BulkPdfTables,
+    BillrunsTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -22,6 +22,7 @@ import { openFileStore } from './platform/files/open.ts';
 import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts';
 import { ensureSetting } from './platform/db/settings.ts';
 import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
+import { createMailer, type Mailer } from './platform/mail.ts';
 
 export interface Deps {
   config: Config;
@@ -40,6 +41,8 @@ export interface Deps {
   limits: Limiter;
   /** PDF render pool; its worker threads start on first use. */
   pdf: PdfPool;
+  /** SMTP delivery of recorded invoice emails; undefined when `FOLIO_SMTP_URL` is unset (C3.2.7). */
+  mailer: Mailer | undefined;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
@@ -101,6 +104,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     urls,
     limits: createLimiter(config),
     pdf: createPdfPool(config.pdfWorkers),
+    mailer: createMailer(config.smtpUrl),
   };
   return deps;
 };
@@ -118,5 +122,6 @@ export const migrate = async (deps: Deps): Promise<string[]> => {
 export const closeDeps = async (deps: Deps): Promise<void> => {
   await deps.queue.stop();
   await deps.pdf.close();
+  deps.mailer?.close();
   await deps.db.destroy();
 };

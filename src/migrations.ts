@@ -5,6 +5,10 @@ import * as m0002 from './migrations/0002_idempotency.ts';
 import * as m0004 from './migrations/0004_jobs.ts';
 import * as m0010 from './migrations/0010_billing_model.ts';
 import * as m0060 from './migrations/0060_bulk_pdf.ts';
+import * as m0040 from './migrations/0040_billruns.ts';
+import * as m0041 from './migrations/0041_bill_run_accounts.ts';
+import * as m0042 from './migrations/0042_bill_run_documents.ts';
+import * as m0043 from './migrations/0043_email_outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -12,4 +16,8 @@ export const migrations: Record<string, Migration> = {
   '0004_jobs': m0004,
   '0010_billing_model': m0010,
   '0060_bulk_pdf': m0060,
+  '0040_billruns': m0040,
+  '0041_bill_run_accounts': m0041,
+  '0042_bill_run_documents': m0042,
+  '0043_email_outbox': m0043,
 };

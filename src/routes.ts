@@ -9,6 +9,7 @@ import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
 import { invoicesRoutes } from './invoices/invoices.routes.ts';
 import { bulkpdfRoutes } from './bulkpdf/bulkpdf.routes.ts';
+import { billrunsRoutes } from './billruns/billruns.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -20,4 +21,5 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   subscriptionsRoutes,
   invoicesRoutes,
   bulkpdfRoutes,
+  billrunsRoutes,
 ];

@@ -4,6 +4,7 @@
  */
 import type { Deps } from './deps.ts';
 import type { Task } from './platform/jobs/queue.ts';
+import { billrunsTasks } from './billruns/billruns.tasks.ts';
 import { bulkpdfTasks } from './bulkpdf/bulkpdf.tasks.ts';
 
-export const tasks: readonly Task<Deps>[] = [...bulkpdfTasks];
+export const tasks: readonly Task<Deps>[] = [...billrunsTasks, ...bulkpdfTasks];

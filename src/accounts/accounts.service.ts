@@ -213,3 +213,29 @@ export const setBillCycleDayIfUnset = async (
   day: number,
 ): Promise<void> =>
   store.setBillCycleDay(tx, scope, accountId, day, toIso(deps.clock.now(scope.tenantId)));
+
+/** What a bill run selects (C3.4.1), in account terms. */
+export interface BillingSelection {
+  /** Only this account (single-account runs). */
+  accountId?: string;
+  /** `null`: every batch. */
+  batches: readonly string[] | null;
+  /** `any`, or the bill cycle days that match; an account without a day matches only `any`. */
+  days: 'any' | readonly number[];
+}
+
+/** Ids of the `Active` accounts a bill run bills (C3.4.1), ordered by id. */
+export const selectAccountIdsForBilling = async (
+  deps: Deps,
+  scope: Scope,
+  selection: BillingSelection,
+  db: Db = deps.db.read,
+): Promise<string[]> => store.selectAccountIdsForBilling(db, scope, selection);
+
+/** The accounts with these ids in the scope, ordered by id (unknown ids are left out). */
+export const findAccountsByIds = async (
+  deps: Deps,
+  scope: Scope,
+  ids: readonly string[],
+  db: Db = deps.db.read,
+): Promise<Account[]> => (await store.findAccountsByIds(db, scope, ids)).map(toAccount);

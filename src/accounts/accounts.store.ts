@@ -57,3 +57,43 @@ export const setBillCycleDay = async (
     .where('bill_cycle_day', 'is', null)
     .execute();
 };
+
+/**
+ * Ids of the `Active` accounts a bill run selects (C3.4.1), ordered by id: by batch (null = any)
+ * and bill cycle day (`any`; or a list of days — an unset day never matches a list).
+ */
+export const selectAccountIdsForBilling = async (
+  db: Db,
+  s: Scope,
+  q: { batches: readonly string[] | null; days: 'any' | readonly number[]; accountId?: string },
+): Promise<string[]> => {
+  let query = db
+    .selectFrom('accounts')
+    .select('id')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('status', '=', 'Active');
+  if (q.accountId !== undefined) query = query.where('id', '=', q.accountId);
+  if (q.batches !== null) query = query.where('batch', 'in', [...q.batches]);
+  if (q.days !== 'any') {
+    if (q.days.length === 0) return [];
+    query = query.where('bill_cycle_day', 'in', [...q.days]);
+  }
+  return (await query.orderBy('id').execute()).map((r) => r.id);
+};
+
+export const findAccountsByIds = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<AccountRow[]> =>
+  ids.length === 0
+    ? []
+    : db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('id', 'in', [...ids])
+        .orderBy('id')
+        .execute();

@@ -2,6 +2,7 @@
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import { toIso } from '../platform/clock.ts';
+import { addDays } from '../platform/dates.ts';
 import { formatNumber, takeNumbers } from '../platform/db/sequences.ts';
 import { notFound, rule } from '../platform/errors.ts';
 import type { Scope } from '../platform/scope.ts';
@@ -248,3 +249,84 @@ export const requestRegeneration = async (
   await store.countRegeneration(deps.db.db, scope, id, toIso(deps.clock.now(scope.tenantId)));
   return toInvoice(r);
 };
+
+/** Cancels the Draft invoices among `ids`; returns their items' charge and service start (C3.4.7). */
+export const cancelDraftInvoices = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<{ chargeId: string; serviceStartDate: string }[]> =>
+  (await store.cancelDraftInvoices(tx, scope, ids, toIso(deps.clock.now(scope.tenantId)))).flatMap(
+    (i) =>
+      i.charge_id === null
+        ? []
+        : [{ chargeId: i.charge_id, serviceStartDate: i.service_start_date }],
+  );
+
+/** How many of `ids` are Posted. */
+export const countPostedInvoices = async (
+  deps: Deps,
+  scope: Scope,
+  ids: readonly string[],
+  db: Db = deps.db.read,
+): Promise<number> => store.countPostedInvoices(db, scope, ids);
+
+/** Deletes invoices and their items (C3.2.6). */
+export const deleteInvoices = async (
+  _deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<void> => store.deleteInvoices(tx, scope, ids);
+
+/**
+ * Gives Draft invoices a new invoice date and the due date their payment term makes of it
+ * (a bill-run post with `invoiceDate`, C3.2.5: `Due Upon Receipt` 0 days, `Net N` N days).
+ */
+export const redateDraftInvoices = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+  invoiceDate: string,
+): Promise<void> => {
+  const now = toIso(deps.clock.now(scope.tenantId));
+  for (const r of await store.listDraftTerms(tx, scope, ids)) {
+    const m = /^Net (\d+)$/.exec(r.payment_term ?? '');
+    const due = addDays(invoiceDate, m === null ? 0 : Number(m[1]));
+    await store.setDates(tx, scope, r.id, invoiceDate, due, now);
+  }
+};
+
+/** A Posted invoice as an email decision sees it (C3.2.7). */
+export interface EmailableInvoice {
+  id: string;
+  number: string;
+  accountId: string;
+  amount: string;
+  lastEmailSentAt: string | null;
+}
+
+/** The Posted invoices among `ids`, ordered by number. */
+export const listPostedInvoicesForEmail = async (
+  _deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<EmailableInvoice[]> =>
+  (await store.listPostedForEmail(tx, scope, ids)).map((r) => ({
+    id: r.id,
+    number: r.number,
+    accountId: r.account_id,
+    amount: r.amount,
+    lastEmailSentAt: r.last_email_sent_at,
+  }));
+
+/** Records that invoices were emailed (`lastEmailSentDate`, C3.2.7). */
+export const markInvoicesEmailed = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<void> => store.setLastEmailSent(tx, scope, ids, toIso(deps.clock.now(scope.tenantId)));

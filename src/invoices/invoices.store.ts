@@ -110,3 +110,148 @@ export const countRegeneration = async (
     .where('id', '=', id)
     .execute();
 };
+
+/**
+ * Cancels the Draft invoices among `ids` (a bill-run cancel, C3.4.7) and returns their items'
+ * charge and service start, so the caller can roll chargedThroughDate back.
+ */
+export const cancelDraftInvoices = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  now: string,
+): Promise<{ charge_id: string | null; service_start_date: string }[]> => {
+  if (ids.length === 0) return [];
+  const items = await db
+    .selectFrom('invoice_items as i')
+    .innerJoin('invoices as d', 'd.id', 'i.invoice_id')
+    .select(['i.charge_id', 'i.service_start_date'])
+    .where('d.tenant_id', '=', s.tenantId)
+    .where('d.entity_id', '=', s.entityId)
+    .where('d.id', 'in', ids)
+    .where('d.status', '=', 'Draft')
+    .execute();
+  await db
+    .updateTable('invoices')
+    .set({ status: 'Canceled', updated_at: now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .where('status', '=', 'Draft')
+    .execute();
+  return items;
+};
+
+/** How many of `ids` are Posted. */
+export const countPostedInvoices = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<number> =>
+  ids.length === 0
+    ? 0
+    : Number(
+        (
+          await db
+            .selectFrom('invoices')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('tenant_id', '=', s.tenantId)
+            .where('entity_id', '=', s.entityId)
+            .where('id', 'in', ids)
+            .where('status', '=', 'Posted')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+/** Deletes invoices and their items (a bill-run delete, C3.2.6). */
+export const deleteInvoices = async (db: Db, s: Scope, ids: readonly string[]): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .deleteFrom('invoice_items')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('invoice_id', 'in', ids)
+    .execute();
+  await db
+    .deleteFrom('invoices')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .execute();
+};
+
+/** Draft invoices among `ids` with their payment terms (a bill-run post with a new date). */
+export const listDraftTerms = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<{ id: string; payment_term: string | null }[]> =>
+  ids.length === 0
+    ? []
+    : db
+        .selectFrom('invoices')
+        .select(['id', 'payment_term'])
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('id', 'in', ids)
+        .where('status', '=', 'Draft')
+        .execute();
+
+export const setDates = async (
+  db: Db,
+  s: Scope,
+  id: string,
+  documentDate: string,
+  dueDate: string,
+  now: string,
+): Promise<void> => {
+  await db
+    .updateTable('invoices')
+    .set({ document_date: documentDate, due_date: dueDate, updated_at: now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .execute();
+};
+
+/** Posted invoices among `ids` with what an email decision needs (C3.2.7). */
+export const listPostedForEmail = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<
+  {
+    id: string;
+    number: string;
+    account_id: string;
+    amount: string;
+    last_email_sent_at: string | null;
+  }[]
+> =>
+  ids.length === 0
+    ? []
+    : db
+        .selectFrom('invoices')
+        .select(['id', 'number', 'account_id', 'amount', 'last_email_sent_at'])
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('id', 'in', ids)
+        .where('status', '=', 'Posted')
+        .orderBy('number')
+        .execute();
+
+export const setLastEmailSent = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  at: string,
+): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('invoices')
+    .set({ last_email_sent_at: at })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .execute();
+};

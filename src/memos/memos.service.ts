@@ -191,3 +191,33 @@ export const listMemosOfAccount = async (
   scope: Scope,
   accountId: string,
 ): Promise<Memo[]> => (await store.listMemosOfAccount(deps.db.read, scope, accountId)).map(toMemo);
+
+/** Cancels the Draft memos among `ids`; returns their items' charge and service start (C3.4.7). */
+export const cancelDraftMemos = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<{ chargeId: string; serviceStartDate: string }[]> =>
+  (await store.cancelDraftMemos(tx, scope, ids, toIso(deps.clock.now(scope.tenantId)))).flatMap(
+    (i) =>
+      i.charge_id === null
+        ? []
+        : [{ chargeId: i.charge_id, serviceStartDate: i.service_start_date }],
+  );
+
+/** How many of `ids` are Posted. */
+export const countPostedMemos = async (
+  deps: Deps,
+  scope: Scope,
+  ids: readonly string[],
+  db: Db = deps.db.read,
+): Promise<number> => store.countPostedMemos(db, scope, ids);
+
+/** Deletes memos and their items (C3.2.6). */
+export const deleteMemos = async (
+  _deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+): Promise<void> => store.deleteMemos(tx, scope, ids);

@@ -90,3 +90,72 @@ export const postMemos = async (
     .where('status', '=', 'Draft')
     .execute();
 };
+
+/**
+ * Cancels the Draft memos among `ids` (a bill-run cancel, C3.4.7) and returns their items'
+ * charge and service start, so the caller can roll chargedThroughDate back.
+ */
+export const cancelDraftMemos = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  now: string,
+): Promise<{ charge_id: string | null; service_start_date: string }[]> => {
+  if (ids.length === 0) return [];
+  const items = await db
+    .selectFrom('memo_items as i')
+    .innerJoin('memos as d', 'd.id', 'i.memo_id')
+    .select(['i.charge_id', 'i.service_start_date'])
+    .where('d.tenant_id', '=', s.tenantId)
+    .where('d.entity_id', '=', s.entityId)
+    .where('d.id', 'in', ids)
+    .where('d.status', '=', 'Draft')
+    .execute();
+  await db
+    .updateTable('memos')
+    .set({ status: 'Canceled', updated_at: now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .where('status', '=', 'Draft')
+    .execute();
+  return items;
+};
+
+/** How many of `ids` are Posted. */
+export const countPostedMemos = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<number> =>
+  ids.length === 0
+    ? 0
+    : Number(
+        (
+          await db
+            .selectFrom('memos')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('tenant_id', '=', s.tenantId)
+            .where('entity_id', '=', s.entityId)
+            .where('id', 'in', ids)
+            .where('status', '=', 'Posted')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+/** Deletes memos and their items (a bill-run delete, C3.2.6). */
+export const deleteMemos = async (db: Db, s: Scope, ids: readonly string[]): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .deleteFrom('memo_items')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('memo_id', 'in', ids)
+    .execute();
+  await db
+    .deleteFrom('memos')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .execute();
+};

@@ -378,3 +378,20 @@ export const applyAdvances = async (
   for (const a of advances)
     await store.setChargedThrough(tx, scope, a.chargeId, a.chargedThroughDate);
 };
+
+/**
+ * Rolls chargedThroughDate (and processedThroughDate) back to the earliest service start of the
+ * canceled items of each charge (a bill-run cancel, C3.4.7), so those periods bill again.
+ */
+export const rollBackChargedThrough = async (
+  tx: Db,
+  scope: Scope,
+  items: readonly { chargeId: string; serviceStartDate: string }[],
+): Promise<void> => {
+  const earliest = new Map<string, string>();
+  for (const i of items) {
+    const cur = earliest.get(i.chargeId);
+    if (cur === undefined || i.serviceStartDate < cur) earliest.set(i.chargeId, i.serviceStartDate);
+  }
+  for (const [chargeId, date] of earliest) await store.setChargedThrough(tx, scope, chargeId, date);
+};
