@@ -10,6 +10,8 @@ import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
 import { invoicesRoutes } from './invoices/invoices.routes.ts';
 import { bulkpdfRoutes } from './bulkpdf/bulkpdf.routes.ts';
 import { billrunsRoutes } from './billruns/billruns.routes.ts';
+import { memosRoutes } from './memos/memos.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -22,4 +24,6 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   invoicesRoutes,
   bulkpdfRoutes,
   billrunsRoutes,
+  memosRoutes,
+  documentsRoutes,
 ];

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { toV1DateTime, type Scope } from '../platform/scope.ts';
 import { toWire } from '../platform/money.ts';
+import { nextPageUrl } from '../platform/http/pagination.ts';
 import { listDocumentFiles } from '../files/files.service.ts';
 import { getInvoice, listInvoiceItems } from './invoices.service.ts';
 import {
@@ -19,20 +20,6 @@ const scopeOf = (r: FastifyRequest): Scope => ({
 
 const opt = <K extends string, V>(k: K, v: V | null): { [P in K]?: V } =>
   (v === null ? {} : { [k]: v }) as { [P in K]?: V };
-
-/** C1.10: the absolute URL of the next page, or nothing on the last page. */
-export const nextPageUrl = (
-  req: FastifyRequest,
-  page: number,
-  pageSize: number,
-  total: number,
-): { nextPage?: string } => {
-  if (page * pageSize >= total) return {};
-  const url = new URL(req.url, `${req.protocol}://${req.host}`);
-  url.searchParams.set('page', String(page + 1));
-  url.searchParams.set('pageSize', String(pageSize));
-  return { nextPage: url.toString() };
-};
 
 export const invoicesRoutes = async (app: FastifyInstance, deps: Deps): Promise<void> => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -330,3 +330,23 @@ export const markInvoicesEmailed = async (
   scope: Scope,
   ids: readonly string[],
 ): Promise<void> => store.setLastEmailSent(tx, scope, ids, toIso(deps.clock.now(scope.tenantId)));
+
+export type { DocumentFilter } from './invoices.store.ts';
+
+/**
+ * The first `limit` invoices of an account matching `filter`, ordered by (date, number), and how
+ * many match in all (`GET /v1/billing-documents`, C4).
+ */
+export const listInvoicesPage = async (
+  deps: Deps,
+  scope: Scope,
+  filter: store.DocumentFilter,
+  direction: 'asc' | 'desc',
+  limit: number,
+): Promise<{ invoices: Invoice[]; total: number }> => {
+  const [rows, total] = await Promise.all([
+    store.listInvoicesPage(deps.db.read, scope, filter, direction, limit),
+    store.countInvoices(deps.db.read, scope, filter),
+  ]);
+  return { invoices: rows.map(toInvoice), total };
+};

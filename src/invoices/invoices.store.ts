@@ -255,3 +255,42 @@ export const setLastEmailSent = async (
     .where('id', 'in', ids)
     .execute();
 };
+
+/** Filters of `GET /v1/billing-documents` (C4) on one account. */
+export interface DocumentFilter {
+  accountId: string;
+  documentDate?: string;
+  status?: string;
+}
+
+/** The first `limit` invoices of an account by (document date, number) in `direction`. */
+export const listInvoicesPage = async (
+  db: Db,
+  s: Scope,
+  f: DocumentFilter,
+  direction: 'asc' | 'desc',
+  limit: number,
+): Promise<InvoiceRow[]> => {
+  let q = db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('account_id', '=', f.accountId);
+  if (f.documentDate !== undefined) q = q.where('document_date', '=', f.documentDate);
+  if (f.status !== undefined) q = q.where('status', '=', f.status);
+  return q.orderBy('document_date', direction).orderBy('number', direction).limit(limit).execute();
+};
+
+export const countInvoices = async (db: Db, s: Scope, f: DocumentFilter): Promise<number> => {
+  let q = db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('account_id', '=', f.accountId);
+  if (f.documentDate !== undefined) q = q.where('document_date', '=', f.documentDate);
+  if (f.status !== undefined) q = q.where('status', '=', f.status);
+  const r = await q.executeTakeFirst();
+  return Number(r?.n ?? 0);
+};

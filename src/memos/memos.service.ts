@@ -23,6 +23,8 @@ export interface Memo {
   billRunId: string | null;
   memoDate: string;
   targetDate: string | null;
+  dueDate: string | null;
+  paymentTerm: string | null;
   currency: string;
   amount: string;
   balance: string;
@@ -46,6 +48,8 @@ const toMemo = (r: MemoRow): Memo => ({
   billRunId: r.bill_run_id,
   memoDate: r.document_date,
   targetDate: r.target_date,
+  dueDate: r.due_date,
+  paymentTerm: r.payment_term,
   currency: r.currency,
   amount: r.amount,
   balance: r.balance,
@@ -221,3 +225,21 @@ export const deleteMemos = async (
   scope: Scope,
   ids: readonly string[],
 ): Promise<void> => store.deleteMemos(tx, scope, ids);
+
+/**
+ * The first `limit` memos of an account matching `filter`, ordered by (date, number), and how
+ * many match in all (`GET /v1/billing-documents`, C4).
+ */
+export const listMemosPage = async (
+  deps: Deps,
+  scope: Scope,
+  filter: store.DocumentFilter,
+  direction: 'asc' | 'desc',
+  limit: number,
+): Promise<{ memos: Memo[]; total: number }> => {
+  const [rows, total] = await Promise.all([
+    store.listMemosPage(deps.db.read, scope, filter, direction, limit),
+    store.countMemos(deps.db.read, scope, filter),
+  ]);
+  return { memos: rows.map(toMemo), total };
+};
