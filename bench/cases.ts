@@ -6,6 +6,7 @@ import type { BenchCase } from './lib/case.ts';
 import { apiCase, getAccountOperation, getBillRunOperation, tokenOperation } from './cases/api.ts';
 import { coldStartCase } from './cases/cold-start.ts';
 import { idleMemoryCase } from './cases/idle-memory.ts';
+import { bulkPdfCase } from './cases/bulk-pdf.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -13,4 +14,5 @@ export const cases: readonly BenchCase[] = [
   apiCase([tokenOperation, getBillRunOperation, getAccountOperation]),
   coldStartCase,
   idleMemoryCase,
+  bulkPdfCase,
 ];

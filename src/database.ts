@@ -15,6 +15,7 @@ import type { SubscriptionsTables } from './subscriptions/subscriptions.table.ts
 import type { InvoicesTables } from './invoices/invoices.table.ts';
 import type { MemosTables } from './memos/memos.table.ts';
 import type { FilesTables } from './files/files.table.ts';
+import type { BulkPdfTables } from './bulkpdf/bulkpdf.table.ts';
 import type { BillrunsTables } from './billruns/billruns.table.ts';
 import type { PdfsTables } from './pdfs/pdfs.table.ts';
 
@@ -33,7 +34,8 @@ export interface Database
     MemosTables,
     FilesTables,
     BillrunsTables,
-    PdfsTables {}
+    PdfsTables,
+    BulkPdfTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_idempotency.ts';
 import * as m0004 from './migrations/0004_jobs.ts';
 import * as m0010 from './migrations/0010_billing_model.ts';
+import * as m0060 from './migrations/0060_bulk_pdf.ts';
 import * as m0040 from './migrations/0040_billruns.ts';
 import * as m0041 from './migrations/0041_bill_run_accounts.ts';
 import * as m0042 from './migrations/0042_bill_run_documents.ts';
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0002_idempotency': m0002,
   '0004_jobs': m0004,
   '0010_billing_model': m0010,
+  '0060_bulk_pdf': m0060,
   '0040_billruns': m0040,
   '0041_bill_run_accounts': m0041,
   '0042_bill_run_documents': m0042,

@@ -8,6 +8,7 @@ import { catalogRoutes } from './catalog/catalog.routes.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.ts';
 import { invoicesRoutes } from './invoices/invoices.routes.ts';
+import { bulkpdfRoutes } from './bulkpdf/bulkpdf.routes.ts';
 import { billrunsRoutes } from './billruns/billruns.routes.ts';
 import { memosRoutes } from './memos/memos.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
@@ -22,6 +23,7 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   accountsRoutes,
   subscriptionsRoutes,
   invoicesRoutes,
+  bulkpdfRoutes,
   billrunsRoutes,
   memosRoutes,
   documentsRoutes,

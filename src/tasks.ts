@@ -6,5 +6,6 @@ import type { Deps } from './deps.ts';
 import type { Task } from './platform/jobs/queue.ts';
 import { billrunsTasks } from './billruns/billruns.tasks.ts';
 import { pdfsTasks } from './pdfs/pdfs.tasks.ts';
+import { bulkpdfTasks } from './bulkpdf/bulkpdf.tasks.ts';
 
-export const tasks: readonly Task<Deps>[] = [...billrunsTasks, ...pdfsTasks];
+export const tasks: readonly Task<Deps>[] = [...billrunsTasks, ...pdfsTasks, ...bulkpdfTasks];

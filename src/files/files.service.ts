@@ -112,6 +112,8 @@ export const openDownload = async (deps: Deps, req: DownloadRequest): Promise<Do
 /** C6.1 generation statuses a version row goes through. */
 export type GenerationStatus = 'Pending' | 'Processing' | 'Generated' | 'Error' | 'Obsolete';
 
+const LOOKUP_BATCH = 500;
+
 /** The newest version first: by version number, ties (same millisecond) by creation order. */
 const newestFirst = (a: DocumentFileRow, b: DocumentFileRow): number =>
   b.version_number - a.version_number || (a.created_at < b.created_at ? 1 : -1);
@@ -190,7 +192,12 @@ export const latestDocumentFiles = async (
   documentIds: readonly string[],
   db: Db = deps.db.read,
 ): Promise<Map<string, DocumentFile>> => {
-  const rows = await store.listFilesOfDocuments(db, scope, documentIds);
+  const rows: DocumentFileRow[] = [];
+  // In batches, so a bulk export's tens of thousands of ids stay under every bind-parameter limit.
+  for (let i = 0; i < documentIds.length; i += LOOKUP_BATCH)
+    rows.push(
+      ...(await store.listFilesOfDocuments(db, scope, documentIds.slice(i, i + LOOKUP_BATCH))),
+    );
   rows.sort(newestFirst);
   const out = new Map<string, DocumentFile>();
   for (const r of rows) if (!out.has(r.document_id)) out.set(r.document_id, toDocumentFile(r));

@@ -1,0 +1,148 @@
+/** Kysely queries of the bulk PDF job tables; `db` may be a transaction. */
+import type { Db } from '../database.ts';
+import type { Scope } from '../platform/scope.ts';
+import type {
+  BulkPdfDocumentRow,
+  BulkPdfJobRow,
+  NewBulkPdfDocumentRow,
+  NewBulkPdfJobRow,
+} from './bulkpdf.table.ts';
+
+/** Rows per multi-row insert: 9 columns × 1,000 stays under SQLite's 32,766 bind parameters. */
+const INSERT_BATCH = 1000;
+/** Positions per `IN` list. */
+const UPDATE_BATCH = 1000;
+
+export const insertJob = async (
+  db: Db,
+  job: NewBulkPdfJobRow,
+  docs: readonly NewBulkPdfDocumentRow[],
+): Promise<void> => {
+  await db.insertInto('bulk_pdf_jobs').values(job).execute();
+  for (let i = 0; i < docs.length; i += INSERT_BATCH)
+    await db
+      .insertInto('bulk_pdf_documents')
+      .values(docs.slice(i, i + INSERT_BATCH))
+      .execute();
+};
+
+export const findJob = async (db: Db, s: Scope, id: string): Promise<BulkPdfJobRow | undefined> =>
+  db
+    .selectFrom('bulk_pdf_jobs')
+    .selectAll()
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+/** Updates a job only while it is in one of `from` statuses; true when it did. */
+export const updateJob = async (
+  db: Db,
+  s: Scope,
+  id: string,
+  from: readonly string[],
+  set: Partial<Omit<BulkPdfJobRow, 'id' | 'tenant_id' | 'entity_id'>>,
+): Promise<boolean> => {
+  const r = await db
+    .updateTable('bulk_pdf_jobs')
+    .set(set)
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+};
+
+export const listDocuments = async (
+  db: Db,
+  jobId: string,
+  filter: { failed?: boolean; needsPdf?: boolean; archived?: boolean; part?: number } = {},
+  limit?: number,
+): Promise<BulkPdfDocumentRow[]> => {
+  let q = db.selectFrom('bulk_pdf_documents').selectAll().where('job_id', '=', jobId);
+  if (filter.failed !== undefined) q = q.where('failed', '=', filter.failed ? 1 : 0);
+  if (filter.needsPdf !== undefined) q = q.where('needs_pdf', '=', filter.needsPdf ? 1 : 0);
+  if (filter.archived !== undefined) q = q.where('archived', '=', filter.archived ? 1 : 0);
+  if (filter.part !== undefined) q = q.where('part', '=', filter.part);
+  q = q.orderBy('position');
+  if (limit !== undefined) q = q.limit(limit);
+  return q.execute();
+};
+
+export const failDocuments = async (
+  db: Db,
+  jobId: string,
+  positions: readonly number[],
+  failure: string,
+): Promise<void> => {
+  for (let i = 0; i < positions.length; i += UPDATE_BATCH)
+    await db
+      .updateTable('bulk_pdf_documents')
+      .set({ failed: 1, failure, part: null })
+      .where('job_id', '=', jobId)
+      .where('position', 'in', positions.slice(i, i + UPDATE_BATCH))
+      .execute();
+};
+
+export const markGenerated = async (db: Db, jobId: string, position: number): Promise<void> => {
+  await db
+    .updateTable('bulk_pdf_documents')
+    .set({ needs_pdf: 0 })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .execute();
+};
+
+export const assignPart = async (
+  db: Db,
+  jobId: string,
+  part: number,
+  positions: readonly number[],
+  storageKey: string,
+): Promise<void> => {
+  for (let i = 0; i < positions.length; i += UPDATE_BATCH)
+    await db
+      .updateTable('bulk_pdf_documents')
+      .set({ part })
+      .where('job_id', '=', jobId)
+      .where('position', 'in', positions.slice(i, i + UPDATE_BATCH))
+      .execute();
+  await db
+    .insertInto('bulk_pdf_parts')
+    .values({ job_id: jobId, part, storage_key: storageKey, done: 0, entries: null, bytes: null })
+    .execute();
+};
+
+export const listParts = async (db: Db, jobId: string) =>
+  db.selectFrom('bulk_pdf_parts').selectAll().where('job_id', '=', jobId).orderBy('part').execute();
+
+/**
+ * Marks a part written and counts it on its job, once: a retried part finds `done = 1` and
+ * counts nothing. Returns the job's parts done and part count after the update, or undefined
+ * when the part was already done. The job row's UPDATE takes its row lock, so two parts
+ * finishing at once see each other's count (the last one sees all parts done).
+ */
+export const completePart = async (
+  db: Db,
+  jobId: string,
+  part: number,
+  entries: number,
+  bytes: number,
+): Promise<{ partsDone: number; partCount: number } | undefined> => {
+  const r = await db
+    .updateTable('bulk_pdf_parts')
+    .set({ done: 1, entries, bytes })
+    .where('job_id', '=', jobId)
+    .where('part', '=', part)
+    .where('done', '=', 0)
+    .executeTakeFirst();
+  if (r.numUpdatedRows === 0n) return undefined;
+  const j = await db
+    .updateTable('bulk_pdf_jobs')
+    .set((eb) => ({ parts_done: eb('parts_done', '+', 1) }))
+    .where('id', '=', jobId)
+    .returning(['parts_done', 'part_count'])
+    .executeTakeFirstOrThrow();
+  return { partsDone: j.parts_done, partCount: j.part_count };
+};
