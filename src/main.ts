@@ -1,6 +1,7 @@
 /**
  * Composition root and `folio` command line: loadConfig → createDeps → serve | migrate | config | …
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { CONFIG_KEYS, ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDeps, createDeps, migrate, type Deps } from './deps.ts';
 import { createApp } from './app.ts';
@@ -43,8 +44,33 @@ const ensureDemo = async (deps: Deps): Promise<void> => {
 };
 
 /** `folio serve`: migrate, make the demo tenant, listen; SIGTERM/SIGINT drain and exit 0. */
-const serve = async (config: Config): Promise<void> => {
+/** A free TCP port on `host`, for `--port 0`. */
+const freePort = (host: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+/**
+ * With `--port 0` the port is chosen before anything is built, so the default public URL (and
+ * every signed download URL made from it) names the port the server really listens on.
+ */
+const resolvePort = async (config: Config): Promise<Config> => {
+  if (config.port !== 0) return config;
+  const port = await freePort(config.host);
+  const publicUrl = config.publicUrl.endsWith(':0')
+    ? `${config.publicUrl.slice(0, -2)}:${port}`
+    : config.publicUrl;
+  return Object.freeze({ ...config, port, publicUrl });
+};
+
+const serve = async (given: Config): Promise<void> => {
   const started = performance.now();
+  const config = await resolvePort(given);
   const deps = await createDeps(config);
   await migrate(deps);
   await ensureDemo(deps);
