@@ -6,6 +6,8 @@ import type { BenchCase } from './lib/case.ts';
 import { apiCase, getAccountOperation, getBillRunOperation, tokenOperation } from './cases/api.ts';
 import { coldStartCase } from './cases/cold-start.ts';
 import { idleMemoryCase } from './cases/idle-memory.ts';
+import { seedCase } from './cases/seed.ts';
+import { billRunCase } from './cases/billrun.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -13,4 +15,6 @@ export const cases: readonly BenchCase[] = [
   apiCase([tokenOperation, getBillRunOperation, getAccountOperation]),
   coldStartCase,
   idleMemoryCase,
+  seedCase,
+  billRunCase,
 ];

@@ -503,7 +503,7 @@ export const seedCommand = async (
           `Accounts ${summary.firstAccountNumber ?? '-'} … ${summary.lastAccountNumber ?? '-'}; ` +
           `rate plans ${summary.productRatePlanIds.join(', ')}\n` +
           `Next: GET /v1/accounts/${summary.firstAccountNumber ?? '…'}, or POST /v1/bill-runs ` +
-          `{"targetDate":"${summary.targetDate}","autoPost":true}\n`,
+          `{"batches":["AllBatches"],"targetDate":"${summary.targetDate}","autoPost":true}\n`,
       );
     return 0;
   } catch (e) {
