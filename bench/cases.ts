@@ -7,6 +7,8 @@ import { apiCase, getAccountOperation, getBillRunOperation, tokenOperation } fro
 import { coldStartCase } from './cases/cold-start.ts';
 import { idleMemoryCase } from './cases/idle-memory.ts';
 import { bulkPdfCase } from './cases/bulk-pdf.ts';
+import { seedCase } from './cases/seed.ts';
+import { billRunCase } from './cases/billrun.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -15,4 +17,6 @@ export const cases: readonly BenchCase[] = [
   coldStartCase,
   idleMemoryCase,
   bulkPdfCase,
+  seedCase,
+  billRunCase,
 ];

@@ -11,6 +11,7 @@ import { adminTokenOf } from './platform/http/app.ts';
 import { configCommand } from './cli/config.ts';
 import { ADMIN_USAGE, clientCommand, entityCommand, tenantCommand } from './cli/admin.ts';
 import { genOpenapiCommand } from './cli/gen-openapi.ts';
+import { SEED_USAGE, seedCommand } from './cli/seed.ts';
 
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
 
@@ -20,6 +21,7 @@ Commands:
   config         print the effective configuration, secrets redacted
   gen-openapi    write openapi.json from the route schemas (--check: fail on drift)
 ${ADMIN_USAGE}
+${SEED_USAGE}
 
 Every configuration key can be given as --kebab-case-flag, FOLIO_* variable or in folio.config.json.`;
 
@@ -152,6 +154,8 @@ const main = async (): Promise<number> => {
       return entityCommand(config, rest.slice(1));
     case 'client':
       return clientCommand(config, rest.slice(1), commandFlags);
+    case 'seed':
+      return seedCommand(config, rest.slice(1), commandFlags);
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

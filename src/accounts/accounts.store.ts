@@ -2,11 +2,22 @@ import type { Db } from '../database.ts';
 import type { Scope } from '../platform/scope.ts';
 import type { AccountRow, ContactRow, NewAccountRow, NewContactRow } from './accounts.table.ts';
 
+/** Rows per multi-row INSERT: under SQLite's 32,766 bound-parameter limit (16 columns). */
+const CHUNK = 1000;
+
 export const insertAccounts = async (db: Db, rows: NewAccountRow[]): Promise<void> => {
-  if (rows.length > 0) await db.insertInto('accounts').values(rows).execute();
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('accounts')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
 };
 export const insertContacts = async (db: Db, rows: NewContactRow[]): Promise<void> => {
-  if (rows.length > 0) await db.insertInto('contacts').values(rows).execute();
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto('contacts')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
 };
 
 /** By id or account number (C0.3 "Key"), inside the scope only. */

@@ -96,3 +96,20 @@ export const setChargedThrough = async (
     .where('id', '=', chargeId)
     .execute();
 };
+
+/** Sets chargedThroughDate (and processedThroughDate) of many charges to one date. */
+export const setChargedThroughMany = async (
+  db: Db,
+  s: Scope,
+  chargeIds: readonly string[],
+  date: string,
+): Promise<void> => {
+  for (let i = 0; i < chargeIds.length; i += CHUNK)
+    await db
+      .updateTable('subscription_charges')
+      .set({ charged_through_date: date, processed_through_date: date })
+      .where('tenant_id', '=', s.tenantId)
+      .where('entity_id', '=', s.entityId)
+      .where('id', 'in', chargeIds.slice(i, i + CHUNK))
+      .execute();
+};
