@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import pg from 'pg';
-import { kyselySqlite, openSqlite } from './sqlite.ts';
+import { YieldingSqliteDialect, kyselySqlite, openSqlite } from './sqlite.ts';
 
 export type Dialect_ = 'sqlite' | 'postgres';
 
@@ -44,7 +44,7 @@ export const openDb = async <DB>(
     if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
     const writerConn = openSqlite(memory ? ':memory:' : path);
     const writer = new Kysely<DB>({
-      dialect: new SqliteDialect({ database: kyselySqlite(writerConn) }),
+      dialect: new YieldingSqliteDialect({ database: kyselySqlite(writerConn) }),
     });
     // An in-memory database exists only on its own connection, so it reads through the writer.
     // A file database gets its reader opened lazily (the file may not exist until migrations).
