@@ -180,6 +180,94 @@ const triggerDateOf = (event: string, input: CreateSubscriptionInput): string | 
  * copied with the override or the catalog price in the account currency (null when the catalog
  * has none: billing then fails that account, C3.4.4).
  */
+/** The subscription row for `input` (shared by the single and the bulk create). */
+const subscriptionRow = (
+  scope: Scope,
+  account: Account,
+  input: CreateSubscriptionInput,
+  id: string,
+  number: string,
+  now: string,
+) => {
+  const termStart = input.termStartDate ?? input.contractEffectiveDate;
+  return {
+    id,
+    tenant_id: scope.tenantId,
+    entity_id: scope.entityId,
+    account_id: account.id,
+    subscription_number: number,
+    status: 'Active',
+    term_type: input.termType,
+    initial_term: input.termType === 'TERMED' ? (input.initialTerm ?? null) : null,
+    renewal_term: input.renewalTerm ?? 0,
+    auto_renew: input.autoRenew === true ? 1 : 0,
+    invoice_separately: input.invoiceSeparately === true ? 1 : 0,
+    contract_effective_date: input.contractEffectiveDate,
+    service_activation_date: input.serviceActivationDate ?? null,
+    customer_acceptance_date: input.customerAcceptanceDate ?? null,
+    term_start_date: termStart,
+    term_end_date:
+      input.termType === 'TERMED' ? addMonths(termStart, input.initialTerm ?? 0) : null,
+    notes: input.notes ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+};
+
+/**
+ * The charge rows of one subscription: each plan's catalog charges with the overrides of its
+ * `subscribeToRatePlans` entry; `nextChargeNumber` hands out the reserved `C-` numbers in order.
+ */
+const chargeRows = (
+  deps: Deps,
+  scope: Scope,
+  account: Account,
+  input: CreateSubscriptionInput,
+  sub: { id: string; term_end_date: string | null },
+  plans: readonly { input: RatePlanInput; plan: CatalogRatePlan }[],
+  nextChargeNumber: () => number,
+): NewSubscriptionChargeRow[] => {
+  const charges: NewSubscriptionChargeRow[] = [];
+  for (const { input: rp, plan } of plans) {
+    const ratePlanId = deps.ids.id();
+    for (const c of plan.charges) {
+      const o = rp.chargeOverrides?.find((x) => x.productRatePlanChargeId === c.id);
+      const trigger = triggerDateOf(c.triggerEvent, input);
+      charges.push({
+        id: deps.ids.id(),
+        tenant_id: scope.tenantId,
+        entity_id: scope.entityId,
+        subscription_id: sub.id,
+        rate_plan_id: ratePlanId,
+        product_id: plan.productId,
+        product_name: plan.productName,
+        product_rate_plan_id: plan.id,
+        rate_plan_name: plan.name,
+        product_rate_plan_charge_id: c.id,
+        charge_number: formatNumber('C-', nextChargeNumber()),
+        name: c.name,
+        charge_type: c.chargeType,
+        charge_model: c.chargeModel,
+        billing_period: c.billingPeriod,
+        bill_cycle_type: c.billCycleType,
+        bill_cycle_day: c.billCycleDay,
+        billing_timing: c.billingTiming,
+        trigger_event: c.triggerEvent,
+        trigger_date: trigger,
+        price: o?.price !== undefined ? toMoney(o.price) : (c.prices[account.currency] ?? null),
+        quantity: o?.quantity !== undefined ? toMoney(o.quantity) : (c.defaultQuantity ?? '1'),
+        uom: c.uom,
+        charged_through_date: null,
+        processed_through_date: null,
+        effective_start_date: trigger ?? input.contractEffectiveDate,
+        effective_end_date: sub.term_end_date,
+        position: charges.length,
+      });
+    }
+  }
+  return charges;
+};
+
 export const createSubscription = async (
   deps: Deps,
   tx: Db,
@@ -222,68 +310,8 @@ export const createSubscription = async (
   const chargeCount = plans.reduce((n, p) => n + p.plan.charges.length, 0);
   let chargeNumber = chargeCount === 0 ? 0 : await takeNumbers(tx, scope, 'C', chargeCount);
   const now = toIso(deps.clock.now(scope.tenantId));
-  const id = deps.ids.id();
-  const termStart = input.termStartDate ?? input.contractEffectiveDate;
-  const termEnd = input.termType === 'TERMED' ? addMonths(termStart, input.initialTerm ?? 0) : null;
-  const row = {
-    id,
-    tenant_id: scope.tenantId,
-    entity_id: scope.entityId,
-    account_id: account.id,
-    subscription_number: number,
-    status: 'Active',
-    term_type: input.termType,
-    initial_term: input.termType === 'TERMED' ? (input.initialTerm ?? null) : null,
-    renewal_term: input.renewalTerm ?? 0,
-    auto_renew: input.autoRenew === true ? 1 : 0,
-    invoice_separately: input.invoiceSeparately === true ? 1 : 0,
-    contract_effective_date: input.contractEffectiveDate,
-    service_activation_date: input.serviceActivationDate ?? null,
-    customer_acceptance_date: input.customerAcceptanceDate ?? null,
-    term_start_date: termStart,
-    term_end_date: termEnd,
-    notes: input.notes ?? null,
-    created_at: now,
-    updated_at: now,
-  };
-  const charges: NewSubscriptionChargeRow[] = [];
-  for (const { input: rp, plan } of plans) {
-    const ratePlanId = deps.ids.id();
-    for (const c of plan.charges) {
-      const o = rp.chargeOverrides?.find((x) => x.productRatePlanChargeId === c.id);
-      const trigger = triggerDateOf(c.triggerEvent, input);
-      charges.push({
-        id: deps.ids.id(),
-        tenant_id: scope.tenantId,
-        entity_id: scope.entityId,
-        subscription_id: id,
-        rate_plan_id: ratePlanId,
-        product_id: plan.productId,
-        product_name: plan.productName,
-        product_rate_plan_id: plan.id,
-        rate_plan_name: plan.name,
-        product_rate_plan_charge_id: c.id,
-        charge_number: formatNumber('C-', chargeNumber++),
-        name: c.name,
-        charge_type: c.chargeType,
-        charge_model: c.chargeModel,
-        billing_period: c.billingPeriod,
-        bill_cycle_type: c.billCycleType,
-        bill_cycle_day: c.billCycleDay,
-        billing_timing: c.billingTiming,
-        trigger_event: c.triggerEvent,
-        trigger_date: trigger,
-        price: o?.price !== undefined ? toMoney(o.price) : (c.prices[account.currency] ?? null),
-        quantity: o?.quantity !== undefined ? toMoney(o.quantity) : (c.defaultQuantity ?? '1'),
-        uom: c.uom,
-        charged_through_date: null,
-        processed_through_date: null,
-        effective_start_date: trigger ?? input.contractEffectiveDate,
-        effective_end_date: termEnd,
-        position: charges.length,
-      });
-    }
-  }
+  const row = subscriptionRow(scope, account, input, deps.ids.id(), number, now);
+  const charges = chargeRows(deps, scope, account, input, row, plans, () => chargeNumber++);
   await store.insertSubscriptions(tx, [row]);
   await store.insertCharges(tx, charges);
   return toSubscription(row, charges as SubscriptionChargeRow[]);
@@ -332,69 +360,19 @@ export const createSubscriptions = async (
   const charges: NewSubscriptionChargeRow[] = [];
   const out: Subscription[] = [];
   for (const { account, input } of items) {
-    const id = deps.ids.id();
-    const termStart = input.termStartDate ?? input.contractEffectiveDate;
-    const termEnd =
-      input.termType === 'TERMED' ? addMonths(termStart, input.initialTerm ?? 0) : null;
-    const row = {
-      id,
-      tenant_id: scope.tenantId,
-      entity_id: scope.entityId,
-      account_id: account.id,
-      subscription_number: formatNumber('A-S', number++),
-      status: 'Active',
-      term_type: input.termType,
-      initial_term: input.termType === 'TERMED' ? (input.initialTerm ?? null) : null,
-      renewal_term: input.renewalTerm ?? 0,
-      auto_renew: input.autoRenew === true ? 1 : 0,
-      invoice_separately: input.invoiceSeparately === true ? 1 : 0,
-      contract_effective_date: input.contractEffectiveDate,
-      service_activation_date: input.serviceActivationDate ?? null,
-      customer_acceptance_date: input.customerAcceptanceDate ?? null,
-      term_start_date: termStart,
-      term_end_date: termEnd,
-      notes: input.notes ?? null,
-      created_at: now,
-      updated_at: now,
-    };
-    const own: NewSubscriptionChargeRow[] = [];
-    for (const rp of input.subscribeToRatePlans) {
-      const plan = cache.get(rp.productRatePlanId!)!;
-      const ratePlanId = deps.ids.id();
-      for (const c of plan.charges) {
-        const trigger = triggerDateOf(c.triggerEvent, input);
-        own.push({
-          id: deps.ids.id(),
-          tenant_id: scope.tenantId,
-          entity_id: scope.entityId,
-          subscription_id: id,
-          rate_plan_id: ratePlanId,
-          product_id: plan.productId,
-          product_name: plan.productName,
-          product_rate_plan_id: plan.id,
-          rate_plan_name: plan.name,
-          product_rate_plan_charge_id: c.id,
-          charge_number: formatNumber('C-', chargeNumber++),
-          name: c.name,
-          charge_type: c.chargeType,
-          charge_model: c.chargeModel,
-          billing_period: c.billingPeriod,
-          bill_cycle_type: c.billCycleType,
-          bill_cycle_day: c.billCycleDay,
-          billing_timing: c.billingTiming,
-          trigger_event: c.triggerEvent,
-          trigger_date: trigger,
-          price: c.prices[account.currency] ?? null,
-          quantity: c.defaultQuantity ?? '1',
-          uom: c.uom,
-          charged_through_date: null,
-          processed_through_date: null,
-          effective_start_date: trigger ?? input.contractEffectiveDate,
-          effective_end_date: termEnd,
-          position: own.length,
-        });
-      }
-    }
+    const row = subscriptionRow(
+      scope,
+      account,
+      input,
+      deps.ids.id(),
+      formatNumber('A-S', number++),
+      now,
+    );
+    const plans = input.subscribeToRatePlans.map((rp) => ({
+      input: rp,
+      plan: cache.get(rp.productRatePlanId!)!,
+    }));
+    const own = chargeRows(deps, scope, account, input, row, plans, () => chargeNumber++);
     rows.push(row);
     charges.push(...own);
     out.push(toSubscription(row, own as SubscriptionChargeRow[]));
