@@ -15,7 +15,7 @@ import { migrations } from './migrations.ts';
 import { taskRegistry, type Queue, type Task } from './platform/jobs/queue.ts';
 import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
 import type { JobsTables } from './platform/jobs/table.ts';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { tasks as allTasks } from './tasks.ts';
 import type { FileStore } from './platform/files/files.ts';
 import { openFileStore } from './platform/files/open.ts';
@@ -109,14 +109,9 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
   return deps;
 };
 
-/** Runs every pending migration. */
-export const migrate = async (deps: Deps): Promise<string[]> => {
-  const schema =
-    deps.db.dialect === 'postgres'
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(deps.db.db)).rows[0]?.s
-      : undefined;
-  return migrateToLatest(deps.db.db as never, migrations, schema);
-};
+/** Runs every pending migration (on PostgreSQL, Kysely's tables go in the current schema). */
+export const migrate = async (deps: Deps): Promise<string[]> =>
+  migrateToLatest(deps.db.db as never, migrations);
 
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {
