@@ -100,7 +100,12 @@ const yieldingDriver = (driver: Driver): Driver => {
     commitTransaction: (c) => driver.commitTransaction(c),
     rollbackTransaction: (c) => driver.rollbackTransaction(c),
     releaseConnection: (c) => driver.releaseConnection(c),
-    destroy: () => driver.destroy(),
+    // Close only once the connection is free: a query that yielded above still holds it, and
+    // Kysely's SQLite driver would otherwise close the database under it ("database is not open").
+    destroy: async () => {
+      await driver.acquireConnection();
+      await driver.destroy();
+    },
     ...(driver.savepoint === undefined
       ? {}
       : {
