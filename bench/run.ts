@@ -96,12 +96,12 @@ const main = async (argv: string[]): Promise<number> => {
   return failed === 0 ? 0 : 1;
 };
 
+// Exit explicitly: a handle left open by a failed case (a peer that never started, a socket)
+// must not keep the bench, and so CI, waiting forever.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );
