@@ -152,6 +152,22 @@ export const CONFIG_KEYS = {
     default: 'billing@folio.invalid',
     doc: 'Sender address of delivered invoice emails.',
   },
+  apiUrl: {
+    schema: Type.String({ pattern: '^https?://[^\\s]+$' }),
+    default: '',
+    doc: 'Base URL the client commands (`folio billrun`, `folio export`) call: Folio or Zuora (default: the public URL).',
+  },
+  clientId: {
+    schema: Type.String({ minLength: 1, maxLength: 64 }),
+    default: '',
+    doc: 'OAuth client id of the client commands (default: the demo client id).',
+  },
+  clientSecret: {
+    schema: Type.String({ minLength: 1, maxLength: 42 }),
+    default: '',
+    secret: true,
+    doc: 'OAuth client secret of the client commands (default: the demo client secret).',
+  },
 } as const satisfies Record<
   string,
   { schema: TSchema; default: unknown; doc: string; secret?: boolean }
