@@ -124,7 +124,7 @@ export interface ZuoraClient {
    * BILL_RUN_MOVING, or until `until` says so; returns its last state.
    */
   waitForBillRun(
-    billRunId: string,
+    billRunKey: string,
     options?: WaitOptions<BillRunRecord> & { until?: (run: BillRunRecord) => boolean },
   ): Promise<BillRunRecord>;
   /** Polls a bulk-PDF job until it is Completed or failed; returns its last state. */
@@ -242,19 +242,31 @@ export const createZuoraClient = (options: ClientOptions): ZuoraClient => {
     api,
     token,
     ok,
-    waitForBillRun: (billRunId, { until, ...wait } = {}) =>
-      poll(
+    waitForBillRun: async (billRunKey, { until, ...wait } = {}) => {
+      // The CRUD view takes only the ID (32 hex); a number (BR-…) is resolved first.
+      const id = /^[0-9a-f]{32}$/.test(billRunKey)
+        ? billRunKey
+        : (
+            await ok(
+              `GET bill run ${billRunKey}`,
+              api.GET('/v1/bill-runs/{billRunId}', {
+                params: { path: { billRunId: billRunKey } },
+              }),
+            )
+          ).id;
+      return poll(
         () =>
           ok(
-            `GET bill run ${billRunId}`,
-            api.GET('/v1/object/bill-run/{id}', { params: { path: { id: billRunId } } }),
+            `GET bill run ${billRunKey}`,
+            api.GET('/v1/object/bill-run/{id}', { params: { path: { id } } }),
           ),
         (run) =>
           until !== undefined
             ? until(run)
             : run.Status !== undefined && !BILL_RUN_MOVING.includes(run.Status),
         wait,
-      ),
+      );
+    },
     waitForBulkPdf: (jobId, wait = {}) =>
       poll(
         () =>
