@@ -113,22 +113,22 @@ const retryAfterMs = (header: string | null, now: number): number => {
 export interface ZuoraClient {
   api: Client<paths>;
   /** A valid access token, fetched or refreshed when needed. */
-  token(): Promise<string>;
+  token: () => Promise<string>;
   /** The data of a typed call, or ApiError with the status and body of any other answer. */
-  ok<T>(
+  ok: <T>(
     what: string,
     call: Promise<{ data?: T; error?: unknown; response: Response }>,
-  ): Promise<NonNullable<T>>;
+  ) => Promise<NonNullable<T>>;
   /**
    * Polls a bill run (its CRUD view, which has the counters) until it leaves the states in
    * BILL_RUN_MOVING, or until `until` says so; returns its last state.
    */
-  waitForBillRun(
+  waitForBillRun: (
     billRunKey: string,
     options?: WaitOptions<BillRunRecord> & { until?: (run: BillRunRecord) => boolean },
-  ): Promise<BillRunRecord>;
+  ) => Promise<BillRunRecord>;
   /** Polls a bulk-PDF job until it is Completed or failed; returns its last state. */
-  waitForBulkPdf(jobId: string, options?: WaitOptions<BulkPdfJob>): Promise<BulkPdfJob>;
+  waitForBulkPdf: (jobId: string, options?: WaitOptions<BulkPdfJob>) => Promise<BulkPdfJob>;
 }
 
 export const createZuoraClient = (options: ClientOptions): ZuoraClient => {
@@ -202,8 +202,7 @@ export const createZuoraClient = (options: ClientOptions): ZuoraClient => {
   api.use({
     onRequest: ({ request }) => {
       request.headers.set('Zuora-Version', options.zuoraVersion ?? '2024-05-20');
-      if (options.entityId !== undefined)
-        request.headers.set('Zuora-Entity-Ids', options.entityId);
+      if (options.entityId !== undefined) request.headers.set('Zuora-Entity-Ids', options.entityId);
       const track = trackId();
       if (track !== undefined) request.headers.set('Zuora-Track-Id', track);
       // One key per logical POST, the same on each retry: a retried create is not done twice

@@ -136,9 +136,8 @@ export const billrunCommand = (config: Config, args: string[]): Promise<number> 
         printJson(run);
         return exitFor(run);
       }
+      case undefined:
       default:
-        throw new UsageError(
-          verb === undefined ? 'expected a verb' : `unknown verb ${verb}`,
-        );
+        throw new UsageError(verb === undefined ? 'expected a verb' : `unknown verb ${verb}`);
     }
   });

@@ -154,7 +154,11 @@ export const exportCommand = (config: Config, args: string[]): Promise<number> =
         onProgress: (j) => {
           const step = STEPS.indexOf(j.stepStatus) + 1;
           const done = j.status === 'Completed' ? STEPS.length : step - 1;
-          bar.show(done, STEPS.length, `job ${j.status}: step ${step}/${STEPS.length} ${j.stepStatus}`);
+          bar.show(
+            done,
+            STEPS.length,
+            `job ${j.status}: step ${step}/${STEPS.length} ${j.stepStatus}`,
+          );
         },
       });
     } finally {
@@ -204,7 +208,9 @@ export const exportCommand = (config: Config, args: string[]): Promise<number> =
       const listed = rows.map((r) => r.pdfFileName);
       const inZip = pdfs.map((e) => e.name);
       if (JSON.stringify(listed) !== JSON.stringify(inZip))
-        problems.push(`${basename(file)}: the index lists ${listed.length} PDFs that differ from the ${inZip.length} in the ZIP`);
+        problems.push(
+          `${basename(file)}: the index lists ${listed.length} PDFs that differ from the ${inZip.length} in the ZIP`,
+        );
       exported.push(...rows.map((r) => r.documentNumber));
     }
     bar.end();
@@ -233,11 +239,17 @@ export const exportCommand = (config: Config, args: string[]): Promise<number> =
     const unexpected = exported.filter((n) => !expectedSet.has(n));
     const twice = [...seen].filter(([, c]) => c > 1).map(([n]) => n);
     if (missing.length > 0)
-      problems.push(`${missing.length} requested documents are in no ZIP: ${missing.slice(0, 5).join(', ')}`);
+      problems.push(
+        `${missing.length} requested documents are in no ZIP: ${missing.slice(0, 5).join(', ')}`,
+      );
     if (unexpected.length > 0)
-      problems.push(`${unexpected.length} documents were not requested: ${unexpected.slice(0, 5).join(', ')}`);
+      problems.push(
+        `${unexpected.length} documents were not requested: ${unexpected.slice(0, 5).join(', ')}`,
+      );
     if (twice.length > 0)
-      problems.push(`${twice.length} documents are in more than one place: ${twice.slice(0, 5).join(', ')}`);
+      problems.push(
+        `${twice.length} documents are in more than one place: ${twice.slice(0, 5).join(', ')}`,
+      );
 
     printJson({
       jobId: job.jobId,

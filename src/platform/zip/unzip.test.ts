@@ -66,22 +66,26 @@ const zipMissing =
     ? false
     : 'zip is not installed (apt-get install zip; .ci/run installs it)';
 
-test('DEFLATE entries written by Info-ZIP are inflated and checked', { skip: zipMissing }, async () => {
-  const src = mkdtempSync(join(dir, 'src-'));
-  const text = Buffer.from('compressible text '.repeat(5000));
-  writeFileSync(join(src, 'a.txt'), text);
-  writeFileSync(join(src, 'b.bin'), randomBytes(2000));
-  const file = join(dir, `z${n++}.zip`);
-  const r = spawnSync('zip', ['-q', '-9', file, 'a.txt', 'b.bin'], { cwd: src });
-  assert.equal(r.status, 0, String(r.stderr));
-  const got = await checkZipFile(file, { keep: () => true });
-  assert.deepEqual(
-    got.map((e) => [e.name, e.size, e.crc]),
-    [
-      ['a.txt', text.length, crc32(text)],
-      ['b.bin', 2000, crc32(readFileSync(join(src, 'b.bin')))],
-    ],
-  );
-  assert.ok(readFileSync(file).length < text.length / 10, 'a.txt really was deflated');
-  assert.deepEqual(got[0]!.data, text);
-});
+test(
+  'DEFLATE entries written by Info-ZIP are inflated and checked',
+  { skip: zipMissing },
+  async () => {
+    const src = mkdtempSync(join(dir, 'src-'));
+    const text = Buffer.from('compressible text '.repeat(5000));
+    writeFileSync(join(src, 'a.txt'), text);
+    writeFileSync(join(src, 'b.bin'), randomBytes(2000));
+    const file = join(dir, `z${n++}.zip`);
+    const r = spawnSync('zip', ['-q', '-9', file, 'a.txt', 'b.bin'], { cwd: src });
+    assert.equal(r.status, 0, String(r.stderr));
+    const got = await checkZipFile(file, { keep: () => true });
+    assert.deepEqual(
+      got.map((e) => [e.name, e.size, e.crc]),
+      [
+        ['a.txt', text.length, crc32(text)],
+        ['b.bin', 2000, crc32(readFileSync(join(src, 'b.bin')))],
+      ],
+    );
+    assert.ok(readFileSync(file).length < text.length / 10, 'a.txt really was deflated');
+    assert.deepEqual(got[0]!.data, text);
+  },
+);

@@ -10,7 +10,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInflateRaw, crc32 } from 'node:zlib';
-import { AppError, invalid } from '../errors.ts';
+import { invalid, type AppError } from '../errors.ts';
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
@@ -114,7 +114,7 @@ const parseCentral = (dir: Buffer, count: number, file: string): CentralRecord[]
     };
     // ZIP64 extra field: only the values saturated in the record are present, in this order.
     const extra = dir.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
-    for (let e = 0; e + 4 <= extra.length; ) {
+    for (let e = 0; e + 4 <= extra.length;) {
       const id = extra.readUInt16LE(e);
       const len = extra.readUInt16LE(e + 2);
       if (id === 0x0001) {
