@@ -49,17 +49,27 @@ export const intOption = (
 };
 
 /**
- * Progress on stderr: a bar redrawn in place on a terminal; otherwise one plain line per change,
- * so logs and CI output stay readable.
+ * Progress on stderr: a bar redrawn in place on a terminal; otherwise plain lines, one when the
+ * phase changes (the label with its numbers blanked) and then one per tenth of the way, so logs
+ * and CI output stay readable.
  */
 export const progressLine = (tty = process.stderr.isTTY === true) => {
   let last = '';
+  let lastPhase = '';
+  let lastShare = 0;
   return {
     show(done: number, total: number, label: string): void {
       const w = 30;
-      const k = total > 0 ? Math.min(w, Math.round((done / total) * w)) : 0;
+      const share = total > 0 ? Math.min(1, done / total) : 0;
+      const k = Math.round(share * w);
       const line = tty ? `[${'#'.repeat(k)}${'-'.repeat(w - k)}] ${label}` : label;
       if (line === last) return;
+      if (!tty) {
+        const phase = label.replace(/\d+/g, '#');
+        if (phase === lastPhase && share < 1 && share - lastShare < 0.1) return;
+        lastPhase = phase;
+        lastShare = share;
+      }
       last = line;
       process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
     },
