@@ -163,5 +163,15 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  // The typed client stands alone (it also talks to Zuora): nothing from Folio's src/.
+  {
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(fastifyOnly, awsOnly, graphileOnly, {
+        regex: '^\\.\\./',
+        message: 'client/ imports only its own files and openapi-fetch, never src/.',
+      }),
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -152,6 +152,22 @@ export const CONFIG_KEYS = {
     default: 'billing@folio.invalid',
     doc: 'Sender address of delivered invoice emails.',
   },
+  apiUrl: {
+    schema: Type.String({ pattern: '^https?://[^\\s]+$' }),
+    default: '',
+    doc: 'Base URL the client commands (`folio billrun`, `folio export`) call: Folio or Zuora (default: the public URL).',
+  },
+  clientId: {
+    schema: Type.String({ minLength: 1, maxLength: 64 }),
+    default: '',
+    doc: 'OAuth client id of the client commands (default: the demo client id).',
+  },
+  clientSecret: {
+    schema: Type.String({ minLength: 1, maxLength: 42 }),
+    default: '',
+    secret: true,
+    doc: 'OAuth client secret of the client commands (default: the demo client secret).',
+  },
 } as const satisfies Record<
   string,
   { schema: TSchema; default: unknown; doc: string; secret?: boolean }
@@ -227,6 +243,11 @@ export interface LoadedConfig {
   rest: string[];
   /** Flags the command itself handles (`--check`, `--no-worker`), not configuration keys. */
   commandFlags: string[];
+  /**
+   * The command line less configuration flags and their values, in the order given: positionals
+   * and command flags together, for commands that parse their own options (`folio billrun`).
+   */
+  commandArgs: string[];
 }
 
 /** Reads defaults, file, env and argv into a validated, frozen Config; throws ConfigError. */
@@ -240,11 +261,13 @@ export const loadConfig = (sources: ConfigSources = {}): LoadedConfig => {
   const flags: Partial<Record<ConfigKey, string>> = {};
   const rest: string[] = [];
   const commandFlags: string[] = [];
+  const commandArgs: string[] = [];
   let configPath: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) {
       rest.push(a);
+      commandArgs.push(a);
       continue;
     }
     const [name, inline] = a.includes('=')
@@ -259,6 +282,7 @@ export const loadConfig = (sources: ConfigSources = {}): LoadedConfig => {
     const key = keys.find((k) => flagName(k) === name);
     if (key === undefined) {
       commandFlags.push(a);
+      commandArgs.push(a);
       continue;
     }
     const v = takeValue();
@@ -320,7 +344,7 @@ export const loadConfig = (sources: ConfigSources = {}): LoadedConfig => {
     out.publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${String(out.port)}`;
   }
   out.publicUrl = String(out.publicUrl).replace(/\/+$/, '');
-  return { config: Object.freeze(out) as Config, rest, commandFlags };
+  return { config: Object.freeze(out) as Config, rest, commandFlags, commandArgs };
 };
 
 /** The effective configuration with secrets redacted (`folio config`). */

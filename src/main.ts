@@ -12,6 +12,8 @@ import { configCommand } from './cli/config.ts';
 import { ADMIN_USAGE, clientCommand, entityCommand, tenantCommand } from './cli/admin.ts';
 import { genOpenapiCommand } from './cli/gen-openapi.ts';
 import { SEED_USAGE, seedCommand } from './cli/seed.ts';
+import { BILLRUN_USAGE, billrunCommand } from './cli/billrun.ts';
+import { EXPORT_USAGE, exportCommand } from './cli/export.ts';
 
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
 
@@ -22,6 +24,10 @@ Commands:
   gen-openapi    write openapi.json from the route schemas (--check: fail on drift)
 ${ADMIN_USAGE}
 ${SEED_USAGE}
+
+Client commands (over HTTP through the typed client, to this Folio or to Zuora):
+${BILLRUN_USAGE}
+${EXPORT_USAGE}
 
 Every configuration key can be given as --kebab-case-flag, FOLIO_* variable or in folio.config.json.`;
 
@@ -126,7 +132,7 @@ const main = async (): Promise<number> => {
     }
     throw e;
   }
-  const { config, rest, commandFlags } = loaded;
+  const { config, rest, commandFlags, commandArgs } = loaded;
   const [command = 'serve'] = rest;
   switch (command) {
     case 'serve':
@@ -156,6 +162,10 @@ const main = async (): Promise<number> => {
       return clientCommand(config, rest.slice(1), commandFlags);
     case 'seed':
       return seedCommand(config, rest.slice(1), commandFlags);
+    case 'billrun':
+      return billrunCommand(config, commandArgs.slice(1));
+    case 'export':
+      return exportCommand(config, commandArgs.slice(1));
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);
