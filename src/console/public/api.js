@@ -65,7 +65,11 @@ const requestToken = async (clientId, clientSecret) => {
     .split(' ')
     .filter((s) => s.startsWith('entity.'))
     .map((s) => s.slice('entity.'.length));
-  return { value: body.access_token, expiresAt: Date.now() + (body.expires_in - 60) * 1000, entities };
+  return {
+    value: body.access_token,
+    expiresAt: Date.now() + (body.expires_in - 60) * 1000,
+    entities,
+  };
 };
 
 /** Admin calls: the admin token on Folio's admin API. */
@@ -87,7 +91,13 @@ export const admin = async (path, { method = 'GET', body } = {}) => {
 export const signInTenant = async (clientId, clientSecret) => {
   const t = await requestToken(clientId, clientSecret);
   token = { ...t, key: clientId };
-  saveSession({ kind: 'tenant', clientId, clientSecret, entityId: t.entities[0] ?? null, entities: t.entities });
+  saveSession({
+    kind: 'tenant',
+    clientId,
+    clientSecret,
+    entityId: t.entities[0] ?? null,
+    entities: t.entities,
+  });
   return t.entities;
 };
 

@@ -1,7 +1,7 @@
 // The console shell: hash router, navigation built from the page list, session bar.
 import { pages } from './pages/index.js';
 import { admin, forgetToken, isAdmin, saveSession, session } from './api.js';
-import { errorBox, h } from './ui.js';
+import { errorBox, h, set } from './ui.js';
 
 let current = null; // { controller } of the page on screen
 
@@ -22,12 +22,25 @@ const allowed = (page) => {
 const renderNav = (active) => {
   const nav = document.getElementById('nav');
   const items = pages.filter((p) => p.nav && p.audience !== 'public' && allowed(p));
-  nav.replaceChildren(
+  set(
+    nav,
     h(
       'ul',
       {},
       items.map((p) =>
-        h('li', {}, h('a', { href: `#${p.nav}`, 'aria-current': p === active || p.section === active?.section && p.section ? 'page' : null }, p.title)),
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            {
+              href: `#${p.nav}`,
+              'aria-current':
+                p === active || (p.section === active?.section && p.section) ? 'page' : null,
+            },
+            p.title,
+          ),
+        ),
       ),
     ),
   );
@@ -36,7 +49,7 @@ const renderNav = (active) => {
 const renderSession = async () => {
   const box = document.getElementById('session');
   const s = session();
-  if (s === null) return box.replaceChildren();
+  if (s === null) return set(box);
   const out = () => {
     saveSession(null);
     forgetToken();
@@ -62,7 +75,7 @@ const renderSession = async () => {
             ),
           )
         : null;
-    return box.replaceChildren(h('span', {}, `Tenant client ${s.clientId} (read-only)`), pick, signOut);
+    return set(box, h('span', {}, `Tenant client ${s.clientId} (read-only)`), pick, signOut);
   }
   let tenants = [];
   try {
@@ -83,9 +96,11 @@ const renderSession = async () => {
       },
     },
     h('option', { value: '' }, 'Choose a tenant…'),
-    tenants.map((t) => h('option', { value: t.id, selected: t.id === s.tenantId }, `${t.name} (${t.number})`)),
+    tenants.map((t) =>
+      h('option', { value: t.id, selected: t.id === s.tenantId }, `${t.name} (${t.number})`),
+    ),
   );
-  box.replaceChildren(h('span', {}, 'Admin'), h('label', { class: 'check' }, 'Tenant', select), signOut);
+  set(box, h('span', {}, 'Admin'), h('label', { class: 'check' }, 'Tenant', select), signOut);
 };
 
 /** Renders the page the hash names; polling started by a page stops when the page changes. */
@@ -116,7 +131,7 @@ export const show = async () => {
   renderNav(page);
   void renderSession();
   document.title = `${page.title} · Folio console`;
-  main.replaceChildren(h('p', { class: 'note' }, 'Loading…'));
+  set(main, h('p', { class: 'note' }, 'Loading…'));
   const ctx = {
     params,
     query,
@@ -140,11 +155,12 @@ export const show = async () => {
   };
   try {
     const node = await page.render(ctx);
-    if (!controller.signal.aborted) main.replaceChildren(node);
+    if (!controller.signal.aborted) set(main, node);
   } catch (e) {
-    if (!controller.signal.aborted) main.replaceChildren(h('h1', {}, page.title), errorBox(e));
+    if (!controller.signal.aborted) set(main, h('h1', {}, page.title), errorBox(e));
   }
-  if (!controller.signal.aborted && document.activeElement === document.body) main.focus({ preventScroll: true });
+  if (!controller.signal.aborted && document.activeElement === document.body)
+    main.focus({ preventScroll: true });
 };
 
 window.addEventListener('hashchange', () => void show());

@@ -22,7 +22,16 @@ export const link = (href, text) => h('a', { href }, text);
 const BADGES = {
   ok: ['Completed', 'Posted', 'Active', 'Generated'],
   err: ['Error', 'Canceled', 'Cancelled', 'Aborted', 'Failed'],
-  run: ['Pending', 'Processing', 'Executing', 'Submitted', 'PostInProgress', 'CancelInProgress', 'RemoveInProgress', 'Draft'],
+  run: [
+    'Pending',
+    'Processing',
+    'Executing',
+    'Submitted',
+    'PostInProgress',
+    'CancelInProgress',
+    'RemoveInProgress',
+    'Draft',
+  ],
 };
 export const badge = (status) => {
   const cls = Object.entries(BADGES).find(([, list]) => list.includes(status))?.[0] ?? '';
@@ -39,20 +48,45 @@ export const table = (caption, columns, rows, empty = 'Nothing yet.') => {
       'table',
       {},
       h('caption', { class: 'skip' }, caption),
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.title)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', { class: c.num ? 'num' : null }, c.cell(r) ?? '—'))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.title)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            columns.map((c) => h('td', { class: c.num ? 'num' : null }, c.cell(r) ?? '—')),
+          ),
+        ),
+      ),
     ),
   );
 };
 
 /** A definition list of label → value. */
 export const props = (pairs) =>
-  h('dl', { class: 'props' }, pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+  h(
+    'dl',
+    { class: 'props' },
+    pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]),
+  );
 
 export const money = (amount, currency) =>
-  amount === undefined || amount === null ? '—' : `${Number(amount).toFixed(2)} ${currency ?? ''}`.trim();
+  amount === undefined || amount === null
+    ? '—'
+    : `${Number(amount).toFixed(2)} ${currency ?? ''}`.trim();
 
-export const errorBox = (e) => h('p', { class: 'error', role: 'alert' }, e instanceof Error ? e.message : String(e));
+export const errorBox = (e) =>
+  h('p', { class: 'error', role: 'alert' }, e instanceof Error ? e.message : String(e));
 
 /** Asks in the page's <dialog>; resolves true only on the Confirm button. */
 export const confirmAction = (text, okLabel = 'Confirm') =>
@@ -82,4 +116,12 @@ export const onSubmit = (handler) => async (event) => {
   } finally {
     if (button) button.disabled = false;
   }
+};
+
+/** Replaces an element's children; null/false children are skipped (the DOM would print "null"). */
+export const set = (el, ...children) => {
+  el.replaceChildren(
+    ...children.flat().filter((c) => c !== null && c !== undefined && c !== false),
+  );
+  return el;
 };

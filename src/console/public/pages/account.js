@@ -4,7 +4,10 @@ import { badge, field, h, link, money, props, table } from '../ui.js';
 const enc = encodeURIComponent;
 
 export const docLink = (d) =>
-  link(`#/documents/${d.documentType ?? 'Invoice'}/${enc(d.id)}`, d.documentNumber ?? d.number ?? d.id);
+  link(
+    `#/documents/${d.documentType ?? 'Invoice'}/${enc(d.id)}`,
+    d.documentNumber ?? d.number ?? d.id,
+  );
 
 export default {
   title: 'Account',
@@ -16,17 +19,29 @@ export default {
     const [key] = ctx.params;
     const a = await tenant(`/v1/accounts/${enc(key)}`);
     const info = a.basicInfo;
-    const docs = await tenant(`/v1/billing-documents?accountId=${enc(info.id)}&pageSize=40&sort=-documentDate`);
+    const docs = await tenant(
+      `/v1/billing-documents?accountId=${enc(info.id)}&pageSize=40&sort=-documentDate`,
+    );
     let subs;
     if (ctx.admin) {
-      const res = await admin(`/folio/v1/tenants/${enc(currentTenantId())}/accounts/${enc(info.id)}/subscriptions`);
-      subs = table('Subscriptions', [
-        { title: 'Number', cell: (s) => link(`#/subscriptions/${enc(s.subscriptionNumber)}`, s.subscriptionNumber) },
-        { title: 'Status', cell: (s) => badge(s.status) },
-        { title: 'Term', cell: (s) => s.termType },
-        { title: 'Start', cell: (s) => s.termStartDate },
-        { title: 'End', cell: (s) => s.termEndDate ?? '' },
-      ], res.subscriptions, 'No subscription.');
+      const res = await admin(
+        `/folio/v1/tenants/${enc(currentTenantId())}/accounts/${enc(info.id)}/subscriptions`,
+      );
+      subs = table(
+        'Subscriptions',
+        [
+          {
+            title: 'Number',
+            cell: (s) => link(`#/subscriptions/${enc(s.subscriptionNumber)}`, s.subscriptionNumber),
+          },
+          { title: 'Status', cell: (s) => badge(s.status) },
+          { title: 'Term', cell: (s) => s.termType },
+          { title: 'Start', cell: (s) => s.termStartDate },
+          { title: 'End', cell: (s) => s.termEndDate ?? '' },
+        ],
+        res.subscriptions,
+        'No subscription.',
+      );
     } else {
       subs = h(
         'form',
@@ -80,14 +95,19 @@ export default {
       h('h2', {}, 'Subscriptions'),
       subs,
       h('h2', {}, 'Billing documents'),
-      table('Billing documents', [
-        { title: 'Number', cell: docLink },
-        { title: 'Type', cell: (d) => d.documentType },
-        { title: 'Date', cell: (d) => d.documentDate },
-        { title: 'Status', cell: (d) => badge(d.status) },
-        { title: 'Amount', cell: (d) => money(d.amount, d.currency), num: true },
-        { title: 'Balance', cell: (d) => money(d.balance, d.currency), num: true },
-      ], docs.documents, 'No billing document.'),
+      table(
+        'Billing documents',
+        [
+          { title: 'Number', cell: docLink },
+          { title: 'Type', cell: (d) => d.documentType },
+          { title: 'Date', cell: (d) => d.documentDate },
+          { title: 'Status', cell: (d) => badge(d.status) },
+          { title: 'Amount', cell: (d) => money(d.amount, d.currency), num: true },
+          { title: 'Balance', cell: (d) => money(d.balance, d.currency), num: true },
+        ],
+        docs.documents,
+        'No billing document.',
+      ),
     );
   },
 };

@@ -1,11 +1,29 @@
 import { tenant } from '../api.js';
-import { badge, h, link, money, props, table } from '../ui.js';
+import { badge, h, link, money, props, table, set } from '../ui.js';
 
 const enc = encodeURIComponent;
 const KINDS = {
-  Invoice: { path: 'invoices', files: 'invoiceFiles', title: 'Invoice', number: 'invoiceNumber', date: 'invoiceDate' },
-  CreditMemo: { path: 'credit-memos', files: 'creditMemoFiles', title: 'Credit memo', number: 'number', date: 'creditMemoDate' },
-  DebitMemo: { path: 'debit-memos', files: 'debitMemoFiles', title: 'Debit memo', number: 'number', date: 'debitMemoDate' },
+  Invoice: {
+    path: 'invoices',
+    files: 'invoiceFiles',
+    title: 'Invoice',
+    number: 'invoiceNumber',
+    date: 'invoiceDate',
+  },
+  CreditMemo: {
+    path: 'credit-memos',
+    files: 'creditMemoFiles',
+    title: 'Credit memo',
+    number: 'number',
+    date: 'creditMemoDate',
+  },
+  DebitMemo: {
+    path: 'debit-memos',
+    files: 'debitMemoFiles',
+    title: 'Debit memo',
+    number: 'number',
+    date: 'debitMemoDate',
+  },
 };
 
 export default {
@@ -28,12 +46,28 @@ export default {
       const blob = new Blob([await res.arrayBuffer()], { type: 'application/pdf' });
       const url = URL.createObjectURL(blob);
       ctx.signal.addEventListener('abort', () => URL.revokeObjectURL(url));
-      preview.replaceChildren(
-        h('div', { class: 'actions' }, h('a', { href: url, download: `${number}.pdf`, id: 'pdf-download' }, `Download ${number}.pdf`)),
-        h('iframe', { class: 'pdf', src: url, title: `PDF of ${kind.title.toLowerCase()} ${number}` }),
+      set(
+        preview,
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'a',
+            { href: url, download: `${number}.pdf`, id: 'pdf-download' },
+            `Download ${number}.pdf`,
+          ),
+        ),
+        h('iframe', {
+          class: 'pdf',
+          src: url,
+          title: `PDF of ${kind.title.toLowerCase()} ${number}`,
+        }),
       );
     } else {
-      preview.replaceChildren(h('p', { class: 'note' }, 'No PDF yet: PDFs are generated when the document is posted.'));
+      set(
+        preview,
+        h('p', { class: 'note' }, 'No PDF yet: PDFs are generated when the document is posted.'),
+      );
     }
     return h(
       'div',
@@ -56,10 +90,15 @@ export default {
       h('h2', {}, 'PDF'),
       preview,
       h('h2', {}, 'PDF versions'),
-      table('PDF versions', [
-        { title: 'File id', cell: (f) => f.id },
-        { title: 'Version', cell: (f) => f.versionNumber, num: true },
-      ], files, 'No PDF.'),
+      table(
+        'PDF versions',
+        [
+          { title: 'File id', cell: (f) => f.id },
+          { title: 'Version', cell: (f) => f.versionNumber, num: true },
+        ],
+        files,
+        'No PDF.',
+      ),
     );
   },
 };

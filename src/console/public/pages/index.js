@@ -14,4 +14,15 @@ import document from './document.js';
 import bulkPdf from './bulk-pdf.js';
 import bulkPdfJob from './bulk-pdf-job.js';
 
-export const pages = [signin, tenants, accounts, account, subscription, billRuns, billRun, document, bulkPdf, bulkPdfJob];
+export const pages = [
+  signin,
+  tenants,
+  accounts,
+  account,
+  subscription,
+  billRuns,
+  billRun,
+  document,
+  bulkPdf,
+  bulkPdfJob,
+];

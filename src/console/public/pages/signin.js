@@ -18,7 +18,11 @@ export default {
           'section',
           { class: 'card', 'aria-labelledby': 'admin-h' },
           h('h2', { id: 'admin-h' }, 'Administrator'),
-          h('p', { class: 'note' }, 'The admin token (FOLIO_ADMIN_TOKEN; demo-admin in demo mode): tenants, entities, clients and every action.'),
+          h(
+            'p',
+            { class: 'note' },
+            'The admin token (FOLIO_ADMIN_TOKEN; demo-admin in demo mode): tenants, entities, clients and every action.',
+          ),
           h(
             'form',
             {
@@ -30,7 +34,12 @@ export default {
                   const first = tenants[0];
                   if (first) {
                     const { entities } = await admin(`/folio/v1/tenants/${first.id}/entities`);
-                    saveSession({ kind: 'admin', adminToken: String(data.get('token')), tenantId: first.id, entityId: entities[0]?.id ?? null });
+                    saveSession({
+                      kind: 'admin',
+                      adminToken: String(data.get('token')),
+                      tenantId: first.id,
+                      entityId: entities[0]?.id ?? null,
+                    });
                   }
                 } catch (e) {
                   saveSession(null);
@@ -39,7 +48,12 @@ export default {
                 location.hash = '#/tenants';
               }),
             },
-            field('Admin token', { name: 'token', type: 'password', required: true, autocomplete: 'current-password' }),
+            field('Admin token', {
+              name: 'token',
+              type: 'password',
+              required: true,
+              autocomplete: 'current-password',
+            }),
             h('button', { type: 'submit' }, 'Sign in as admin'),
           ),
         ),
@@ -58,7 +72,12 @@ export default {
               }),
             },
             field('Client id', { name: 'clientId', required: true, autocomplete: 'username' }),
-            field('Client secret', { name: 'clientSecret', type: 'password', required: true, autocomplete: 'current-password' }),
+            field('Client secret', {
+              name: 'clientSecret',
+              type: 'password',
+              required: true,
+              autocomplete: 'current-password',
+            }),
             h('button', { type: 'submit' }, 'Sign in as tenant'),
           ),
         ),

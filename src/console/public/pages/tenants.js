@@ -1,5 +1,5 @@
 import { admin, forgetToken, saveSession, session } from '../api.js';
-import { field, h, onSubmit, table, confirmAction } from '../ui.js';
+import { field, h, onSubmit, table, confirmAction, set } from '../ui.js';
 
 const enc = encodeURIComponent;
 
@@ -15,29 +15,40 @@ const tenantDetail = async (t, ctx) => {
     h('h2', { id: `t-${t.id}` }, `${t.name} · tenant ${t.number}`),
     h('p', { class: 'note' }, `id ${t.id}`),
     h('h3', {}, 'Entities'),
-    table('Entities', [
-      { title: 'Name', cell: (e) => e.name },
-      { title: 'Id', cell: (e) => e.id },
-      {
-        title: '',
-        cell: (e) =>
-          h('button', {
-            type: 'button',
-            class: 'secondary',
-            onclick: () => {
-              saveSession({ ...session(), tenantId: t.id, entityId: e.id });
-              forgetToken();
-              location.hash = '#/accounts';
-            },
-          }, `Open ${e.name}`),
-      },
-    ], entities),
+    table(
+      'Entities',
+      [
+        { title: 'Name', cell: (e) => e.name },
+        { title: 'Id', cell: (e) => e.id },
+        {
+          title: '',
+          cell: (e) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary',
+                onclick: () => {
+                  saveSession({ ...session(), tenantId: t.id, entityId: e.id });
+                  forgetToken();
+                  location.hash = '#/accounts';
+                },
+              },
+              `Open ${e.name}`,
+            ),
+        },
+      ],
+      entities,
+    ),
     h(
       'form',
       {
         class: 'inline',
         onsubmit: onSubmit(async (data) => {
-          await admin(`/folio/v1/tenants/${enc(t.id)}/entities`, { method: 'POST', body: { name: String(data.get('name')) } });
+          await admin(`/folio/v1/tenants/${enc(t.id)}/entities`, {
+            method: 'POST',
+            body: { name: String(data.get('name')) },
+          });
           ctx.refresh();
         }),
       },
@@ -45,36 +56,63 @@ const tenantDetail = async (t, ctx) => {
       h('button', { type: 'submit' }, 'Add entity'),
     ),
     h('h3', {}, 'OAuth clients'),
-    table('OAuth clients', [
-      { title: 'Name', cell: (c) => c.name },
-      { title: 'Client id', cell: (c) => c.clientId },
-      { title: 'Created', cell: (c) => c.createdAt },
-      { title: 'Revoked', cell: (c) => c.revokedAt ?? '' },
-      {
-        title: '',
-        cell: (c) =>
-          c.revokedAt
-            ? ''
-            : h('button', {
-                type: 'button',
-                class: 'danger',
-                onclick: async () => {
-                  if (!(await confirmAction(`Revoke client ${c.clientId}? Its tokens stop working at once.`, 'Revoke'))) return;
-                  await admin(`/folio/v1/tenants/${enc(t.id)}/oauth-clients/${enc(c.clientId)}`, { method: 'DELETE' });
-                  ctx.refresh();
-                },
-              }, 'Revoke'),
-      },
-    ], clients),
+    table(
+      'OAuth clients',
+      [
+        { title: 'Name', cell: (c) => c.name },
+        { title: 'Client id', cell: (c) => c.clientId },
+        { title: 'Created', cell: (c) => c.createdAt },
+        { title: 'Revoked', cell: (c) => c.revokedAt ?? '' },
+        {
+          title: '',
+          cell: (c) =>
+            c.revokedAt
+              ? ''
+              : h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'danger',
+                    onclick: async () => {
+                      if (
+                        !(await confirmAction(
+                          `Revoke client ${c.clientId}? Its tokens stop working at once.`,
+                          'Revoke',
+                        ))
+                      )
+                        return;
+                      await admin(
+                        `/folio/v1/tenants/${enc(t.id)}/oauth-clients/${enc(c.clientId)}`,
+                        { method: 'DELETE' },
+                      );
+                      ctx.refresh();
+                    },
+                  },
+                  'Revoke',
+                ),
+        },
+      ],
+      clients,
+    ),
     h(
       'form',
       {
         class: 'inline',
         onsubmit: onSubmit(async (data) => {
-          const c = await admin(`/folio/v1/tenants/${enc(t.id)}/oauth-clients`, { method: 'POST', body: { name: String(data.get('name')) } });
-          secretBox.replaceChildren(
+          const c = await admin(`/folio/v1/tenants/${enc(t.id)}/oauth-clients`, {
+            method: 'POST',
+            body: { name: String(data.get('name')) },
+          });
+          set(
+            secretBox,
             h('p', {}, 'Client created. The secret is shown once:'),
-            h('p', { class: 'secret' }, `client_id ${c.clientId}`, h('br'), `client_secret ${c.clientSecret}`),
+            h(
+              'p',
+              { class: 'secret' },
+              `client_id ${c.clientId}`,
+              h('br'),
+              `client_secret ${c.clientSecret}`,
+            ),
           );
         }),
       },
@@ -102,7 +140,10 @@ export default {
         {
           class: 'inline card',
           onsubmit: onSubmit(async (data) => {
-            await admin('/folio/v1/tenants', { method: 'POST', body: { name: String(data.get('name')) } });
+            await admin('/folio/v1/tenants', {
+              method: 'POST',
+              body: { name: String(data.get('name')) },
+            });
             ctx.refresh();
           }),
         },
