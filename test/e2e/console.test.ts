@@ -151,7 +151,9 @@ test(
     const pdf = await downloadBytes(page, () => page.locator('#pdf-download').click());
     assert.match(pdf.name, /^INV\d+\.pdf$/);
     assert.equal(pdf.bytes.subarray(0, 5).toString(), '%PDF-');
-    await shot(page, '09-invoice');
+    // Give Chromium's PDF viewer a moment to paint the preview for the screenshot (nothing is asserted on it).
+  await page.waitForTimeout(1000);
+  await shot(page, '09-invoice');
 
     await page.goto(runUrl);
     await page.getByRole('button', { name: 'Export these invoices as PDF ZIPs' }).click();
