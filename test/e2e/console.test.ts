@@ -20,6 +20,15 @@ const skip = existsSync(CHROMIUM)
   ? false
   : `${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`;
 
+// CI installs Chromium (.ci/run), so there the browser test must run rather than skip.
+test(
+  'CI has Chromium for the console tests',
+  { skip: process.env.CI === 'true' ? false : 'not in CI' },
+  () => {
+    assert.equal(skip, false, `${CHROMIUM} is missing in CI`);
+  },
+);
+
 let server: RunningServer | undefined;
 let context: BrowserContext | undefined;
 let profile: string | undefined;
@@ -152,8 +161,8 @@ test(
     assert.match(pdf.name, /^INV\d+\.pdf$/);
     assert.equal(pdf.bytes.subarray(0, 5).toString(), '%PDF-');
     // Give Chromium's PDF viewer a moment to paint the preview for the screenshot (nothing is asserted on it).
-  await page.waitForTimeout(1000);
-  await shot(page, '09-invoice');
+    await page.waitForTimeout(1000);
+    await shot(page, '09-invoice');
 
     await page.goto(runUrl);
     await page.getByRole('button', { name: 'Export these invoices as PDF ZIPs' }).click();
