@@ -96,6 +96,12 @@ test(
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
     await page.getByText('Demo · tenant 1').waitFor();
     await shot(page, '02-tenants');
+    await page.getByLabel('New tenant name').fill('Console E2E');
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await page.getByRole('heading', { name: /^Console E2E · tenant \d+$/ }).waitFor();
+    await page.getByRole('button', { name: 'Delete tenant Console E2E' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete tenant' }).click();
+    await page.getByRole('heading', { name: /^Console E2E/ }).waitFor({ state: 'detached' });
 
     await page.getByRole('navigation').getByRole('link', { name: 'Accounts' }).click();
     await page.getByRole('heading', { name: 'Accounts' }).waitFor();

@@ -14,6 +14,23 @@ const tenantDetail = async (t, ctx) => {
     { class: 'card', 'aria-labelledby': `t-${t.id}` },
     h('h2', { id: `t-${t.id}` }, `${t.name} · tenant ${t.number}`),
     h('p', { class: 'note' }, `id ${t.id}`),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'danger',
+        onclick: async () => {
+          if (!(await confirmAction(`Delete tenant ${t.name} and all its data?`, 'Delete tenant')))
+            return;
+          await admin(`/folio/v1/tenants/${enc(t.id)}`, { method: 'DELETE' });
+          if (session().tenantId === t.id)
+            saveSession({ ...session(), tenantId: null, entityId: null });
+          forgetToken();
+          ctx.refresh();
+        },
+      },
+      `Delete tenant ${t.name}`,
+    ),
     h('h3', {}, 'Entities'),
     table(
       'Entities',
