@@ -69,7 +69,13 @@ after(async () => {
   if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
 });
 
+/** Form controls on screen that have no accessible name (no <label>, aria-label or aria-labelledby). */
+const UNLABELLED = `[...document.querySelectorAll('input, select, textarea')]
+  .filter((el) => el.type !== 'hidden' && el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map((el) => el.outerHTML)`;
+
 const shot = async (page: Page, name: string): Promise<void> => {
+  assert.deepEqual(await page.evaluate<string[]>(UNLABELLED), [], `unlabelled controls on ${name}`);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 };
 
@@ -91,8 +97,9 @@ test(
     await page.goto(`${server!.url}/console`);
     await page.waitForURL(/#\/signin$/);
     await shot(page, '01-signin');
+    // Keyboard only: type the token and press Enter.
     await page.getByLabel('Admin token').fill('demo-admin');
-    await page.getByRole('button', { name: 'Sign in as admin' }).click();
+    await page.getByLabel('Admin token').press('Enter');
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
     await page.getByText('Demo · tenant 1').waitFor();
     await shot(page, '02-tenants');
