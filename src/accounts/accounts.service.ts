@@ -258,5 +258,8 @@ export const searchAccounts = async (
     SEARCH_PAGE_SIZE + 1,
     (page - 1) * SEARCH_PAGE_SIZE,
   );
-  return { accounts: rows.slice(0, SEARCH_PAGE_SIZE).map(toAccount), more: rows.length > SEARCH_PAGE_SIZE };
+  return {
+    accounts: rows.slice(0, SEARCH_PAGE_SIZE).map(toAccount),
+    more: rows.length > SEARCH_PAGE_SIZE,
+  };
 };

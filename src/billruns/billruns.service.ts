@@ -1283,6 +1283,7 @@ export interface BillRunDocument {
   id: string;
   number: string;
   accountId: string;
+  accountNumber: string;
   status: string;
   documentDate: string;
   amount: string;
@@ -1330,6 +1331,7 @@ export const listBillRunDocuments = async (
         id: i.id,
         number: i.invoiceNumber,
         accountId: i.accountId,
+        accountNumber: '',
         status: i.status,
         documentDate: i.invoiceDate,
         amount: i.amount,
@@ -1343,6 +1345,7 @@ export const listBillRunDocuments = async (
         id: m.id,
         number: m.number,
         accountId: m.accountId,
+        accountNumber: '',
         status: m.status,
         documentDate: m.memoDate,
         amount: m.amount,
@@ -1350,6 +1353,12 @@ export const listBillRunDocuments = async (
       },
     ]),
   ]);
+  const numbers = new Map(
+    (
+      await findAccountsByIds(deps, scope, [...new Set([...byId.values()].map((d) => d.accountId))])
+    ).map((a) => [a.id, a.accountNumber]),
+  );
+  for (const d of byId.values()) d.accountNumber = numbers.get(d.accountId) ?? '';
   return {
     run: toBillRun(row),
     documents: slice.flatMap((d) => byId.get(d.id) ?? []),

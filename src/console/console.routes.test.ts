@@ -192,6 +192,8 @@ forEachDb('console routes', (ctx) => {
         id: inv.json().id,
         number: inv.json().invoiceNumber,
         accountId: inv.json().accountId,
+        accountNumber: Object.values(accounts).find((x) => x.accountId === inv.json().accountId)!
+          .accountNumber,
         status: 'Draft',
         documentDate: inv.json().invoiceDate,
         amount: inv.json().amount,

@@ -76,6 +76,7 @@ export const BillRunDocumentsResponse = Type.Object({
       id: Type.String(),
       number: Type.String(),
       accountId: Type.String(),
+      accountNumber: Type.String(),
       status: Type.String(),
       documentDate: Type.String(),
       amount: Type.Number(),

@@ -129,7 +129,10 @@ export default {
               cell: (x) => link(`#/documents/${x.documentType}/${enc(x.id)}`, x.number),
             },
             { title: 'Type', cell: (x) => x.documentType },
-            { title: 'Account', cell: (x) => link(`#/accounts/${enc(x.accountId)}`, x.accountId) },
+            {
+              title: 'Account',
+              cell: (x) => link(`#/accounts/${enc(x.accountId)}`, x.accountNumber || x.accountId),
+            },
             { title: 'Date', cell: (x) => x.documentDate },
             { title: 'Status', cell: (x) => badge(x.status) },
             { title: 'Amount', cell: (x) => money(x.amount, x.currency), num: true },
