@@ -174,4 +174,31 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  // The web console's browser modules (src/console/public): plain ES modules, browser globals.
+  {
+    files: ['src/console/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Blob',
+          'FormData',
+          'Node',
+          'sessionStorage',
+          'localStorage',
+          'setTimeout',
+          'clearTimeout',
+          'AbortController',
+          'console',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
 );

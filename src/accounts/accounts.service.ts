@@ -239,3 +239,27 @@ export const findAccountsByIds = async (
   ids: readonly string[],
   db: Db = deps.db.read,
 ): Promise<Account[]> => (await store.findAccountsByIds(db, scope, ids)).map(toAccount);
+
+/** Rows per page of the console's account search. */
+export const SEARCH_PAGE_SIZE = 50;
+
+/**
+ * Accounts of a tenant matching `search` (number, id or name), for the admin console
+ * (`GET /folio/v1/tenants/{tenantId}/accounts`); `more` says whether a next page exists.
+ */
+export const searchAccounts = async (
+  deps: Deps,
+  q: { tenantId: string; entityId?: string | undefined; search?: string | undefined },
+  page: number,
+): Promise<{ accounts: Account[]; more: boolean }> => {
+  const rows = await store.searchAccounts(
+    deps.db.read,
+    q,
+    SEARCH_PAGE_SIZE + 1,
+    (page - 1) * SEARCH_PAGE_SIZE,
+  );
+  return {
+    accounts: rows.slice(0, SEARCH_PAGE_SIZE).map(toAccount),
+    more: rows.length > SEARCH_PAGE_SIZE,
+  };
+};

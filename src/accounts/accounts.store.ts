@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Scope } from '../platform/scope.ts';
 import type { AccountRow, ContactRow, NewAccountRow, NewContactRow } from './accounts.table.ts';
@@ -108,3 +109,31 @@ export const findAccountsByIds = async (
         .where('id', 'in', [...ids])
         .orderBy('id')
         .execute();
+
+/**
+ * Accounts of a tenant (one entity when given) whose number or id equals `search`, or whose
+ * number or name contains it, case-insensitively; newest number first. For the console's
+ * admin search (`GET /folio/v1/tenants/{tenantId}/accounts`).
+ */
+export const searchAccounts = async (
+  db: Db,
+  q: { tenantId: string; entityId?: string | undefined; search?: string | undefined },
+  limit: number,
+  offset: number,
+): Promise<AccountRow[]> => {
+  let query = db.selectFrom('accounts').selectAll().where('tenant_id', '=', q.tenantId);
+  if (q.entityId !== undefined) query = query.where('entity_id', '=', q.entityId);
+  const search = q.search?.trim() ?? '';
+  if (search !== '') {
+    // LIKE wildcards in the input are literal; SQLite has no default escape character.
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('id', '=', search),
+        sql<boolean>`lower(account_number) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(name) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  return query.orderBy('account_number', 'desc').limit(limit).offset(offset).execute();
+};

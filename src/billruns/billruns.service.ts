@@ -16,11 +16,17 @@ import {
   cancelDraftInvoices,
   countPostedInvoices,
   deleteInvoices,
+  findInvoices,
   listPostedInvoicesForEmail,
   markInvoicesEmailed,
   redateDraftInvoices,
 } from '../invoices/invoices.service.ts';
-import { cancelDraftMemos, countPostedMemos, deleteMemos } from '../memos/memos.service.ts';
+import {
+  cancelDraftMemos,
+  countPostedMemos,
+  deleteMemos,
+  findMemos,
+} from '../memos/memos.service.ts';
 import { rollBackChargedThrough } from '../subscriptions/subscriptions.service.ts';
 import * as store from './billruns.store.ts';
 import type { BillRunRow } from './billruns.table.ts';
@@ -1268,5 +1274,94 @@ export const listBillRunErrors = async (
       .slice(0, ERRORS_PAGE_SIZE)
       .map((r) => ({ accountId: r.account_id, message: r.error ?? '' })),
     more: rows.length > ERRORS_PAGE_SIZE,
+  };
+};
+
+/** A document a bill run made, as the console lists it. */
+export interface BillRunDocument {
+  documentType: 'Invoice' | 'CreditMemo';
+  id: string;
+  number: string;
+  accountId: string;
+  accountNumber: string;
+  status: string;
+  documentDate: string;
+  amount: string;
+  currency: string;
+}
+
+export const DOCUMENTS_PAGE_SIZE = 100;
+
+/**
+ * The invoices and credit memos a bill run of `tenantId` made, a page at a time in id order
+ * (`GET /folio/v1/tenants/{tenantId}/bill-runs/{billRunId}/documents`). A run of another tenant
+ * is not found.
+ */
+export const listBillRunDocuments = async (
+  deps: Deps,
+  tenantId: string,
+  billRunId: string,
+  page: number,
+): Promise<{ run: BillRun; documents: BillRunDocument[]; more: boolean }> => {
+  const row = await store.findBillRunAnyTenant(deps.db.read, billRunId);
+  if (row === undefined || row.tenant_id !== tenantId) throw notFound('Bill run', billRunId);
+  const scope = { tenantId, entityId: row.entity_id };
+  const { invoiceIds, creditMemoIds } = await store.listRunDocuments(deps.db.read, scope, row.id);
+  const all = [
+    ...invoiceIds.map((id) => ({ type: 'Invoice' as const, id })),
+    ...creditMemoIds.map((id) => ({ type: 'CreditMemo' as const, id })),
+  ];
+  const slice = all.slice((page - 1) * DOCUMENTS_PAGE_SIZE, page * DOCUMENTS_PAGE_SIZE);
+  const invoices = await findInvoices(
+    deps,
+    scope,
+    slice.filter((d) => d.type === 'Invoice').map((d) => d.id),
+  );
+  const memos = await findMemos(
+    deps,
+    scope,
+    'CreditMemo',
+    slice.filter((d) => d.type === 'CreditMemo').map((d) => d.id),
+  );
+  const byId = new Map<string, BillRunDocument>([
+    ...invoices.map((i): [string, BillRunDocument] => [
+      i.id,
+      {
+        documentType: 'Invoice',
+        id: i.id,
+        number: i.invoiceNumber,
+        accountId: i.accountId,
+        accountNumber: '',
+        status: i.status,
+        documentDate: i.invoiceDate,
+        amount: i.amount,
+        currency: i.currency,
+      },
+    ]),
+    ...memos.map((m): [string, BillRunDocument] => [
+      m.id,
+      {
+        documentType: 'CreditMemo',
+        id: m.id,
+        number: m.number,
+        accountId: m.accountId,
+        accountNumber: '',
+        status: m.status,
+        documentDate: m.memoDate,
+        amount: m.amount,
+        currency: m.currency,
+      },
+    ]),
+  ]);
+  const numbers = new Map(
+    (
+      await findAccountsByIds(deps, scope, [...new Set([...byId.values()].map((d) => d.accountId))])
+    ).map((a) => [a.id, a.accountNumber]),
+  );
+  for (const d of byId.values()) d.accountNumber = numbers.get(d.accountId) ?? '';
+  return {
+    run: toBillRun(row),
+    documents: slice.flatMap((d) => byId.get(d.id) ?? []),
+    more: all.length > page * DOCUMENTS_PAGE_SIZE,
   };
 };

@@ -622,3 +622,70 @@ export const finishJob = async (deps: Deps, ref: JobRef): Promise<void> => {
     updated_at: nowIso(deps, scope),
   });
 };
+
+/** One job as the console lists it: progress by step and by count. */
+export interface BulkPdfJobSummary {
+  jobId: string;
+  entityId: string;
+  jobName: string;
+  fileName: string;
+  status: string;
+  stepStatus: string;
+  /** ZIPs the job cuts its documents into, and those written so far. */
+  partCount: number;
+  partsDone: number;
+  documents: number;
+  /** Documents whose PDF the job still has to generate. */
+  waitingForPdf: number;
+  failedDocuments: number;
+  message: string | null;
+  createdOn: string;
+  updatedOn: string;
+}
+
+export const JOBS_PAGE_SIZE = 50;
+
+/** Bulk PDF jobs of a tenant, newest first (`GET /folio/v1/tenants/{tenantId}/bulk-pdf-jobs`). */
+export const listBulkPdfJobs = async (
+  deps: Deps,
+  q: { tenantId: string; entityId?: string | undefined },
+  page: number,
+): Promise<{ jobs: BulkPdfJobSummary[]; more: boolean }> => {
+  const rows = await store.listJobsOfTenant(
+    deps.db.read,
+    q,
+    JOBS_PAGE_SIZE + 1,
+    (page - 1) * JOBS_PAGE_SIZE,
+  );
+  const jobs = rows.slice(0, JOBS_PAGE_SIZE);
+  const counts = new Map(
+    (
+      await store.countDocumentsOfJobs(
+        deps.db.read,
+        jobs.map((j) => j.id),
+      )
+    ).map((c) => [c.job_id, c]),
+  );
+  return {
+    jobs: jobs.map((j) => {
+      const c = counts.get(j.id);
+      return {
+        jobId: j.id,
+        entityId: j.entity_id,
+        jobName: j.name ?? '',
+        fileName: j.file_name,
+        status: j.status,
+        stepStatus: j.step_status,
+        partCount: j.part_count,
+        partsDone: j.parts_done,
+        documents: c?.total ?? 0,
+        waitingForPdf: c?.waiting ?? 0,
+        failedDocuments: c?.failed ?? 0,
+        message: j.message,
+        createdOn: j.created_at,
+        updatedOn: j.updated_at,
+      };
+    }),
+    more: rows.length > JOBS_PAGE_SIZE,
+  };
+};

@@ -146,3 +146,40 @@ export const completePart = async (
     .executeTakeFirstOrThrow();
   return { partsDone: j.parts_done, partCount: j.part_count };
 };
+
+/** Jobs of a tenant (one entity when given), newest first: the console's job list. */
+export const listJobsOfTenant = async (
+  db: Db,
+  q: { tenantId: string; entityId?: string | undefined },
+  limit: number,
+  offset: number,
+): Promise<BulkPdfJobRow[]> => {
+  let query = db.selectFrom('bulk_pdf_jobs').selectAll().where('tenant_id', '=', q.tenantId);
+  if (q.entityId !== undefined) query = query.where('entity_id', '=', q.entityId);
+  return query.orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute();
+};
+
+/** Per job: documents, those still waiting for a PDF, and failed ones. */
+export const countDocumentsOfJobs = async (
+  db: Db,
+  jobIds: readonly string[],
+): Promise<{ job_id: string; total: number; waiting: number; failed: number }[]> => {
+  if (jobIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('bulk_pdf_documents')
+    .select((eb) => [
+      'job_id',
+      eb.fn.countAll<number | string>().as('total'),
+      eb.fn.sum<number | string | null>('needs_pdf').as('waiting'),
+      eb.fn.sum<number | string | null>('failed').as('failed'),
+    ])
+    .where('job_id', 'in', jobIds)
+    .groupBy('job_id')
+    .execute();
+  return rows.map((r) => ({
+    job_id: r.job_id,
+    total: Number(r.total),
+    waiting: Number(r.waiting ?? 0),
+    failed: Number(r.failed ?? 0),
+  }));
+};

@@ -493,3 +493,14 @@ export const rollBackChargedThrough = async (
   }
   for (const [chargeId, date] of earliest) await store.setChargedThrough(tx, scope, chargeId, date);
 };
+
+/** Subscriptions of one account of a tenant (at most 1,000, by number), without their charges. */
+export const listSubscriptionsOfAccount = async (
+  deps: Deps,
+  tenantId: string,
+  accountId: string,
+): Promise<Omit<Subscription, 'charges'>[]> =>
+  (await store.listSubscriptionsOfAccount(deps.db.read, tenantId, accountId)).map((r) => {
+    const { charges: _charges, ...rest } = toSubscription(r, []);
+    return rest;
+  });

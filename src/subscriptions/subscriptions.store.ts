@@ -113,3 +113,18 @@ export const setChargedThroughMany = async (
       .where('id', 'in', chargeIds.slice(i, i + CHUNK))
       .execute();
 };
+
+/** Subscriptions of one account of a tenant, by number (the console's account detail). */
+export const listSubscriptionsOfAccount = async (
+  db: Db,
+  tenantId: string,
+  accountId: string,
+): Promise<SubscriptionRow[]> =>
+  db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('account_id', '=', accountId)
+    .orderBy('subscription_number')
+    .limit(1000)
+    .execute();
