@@ -724,6 +724,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/folio/v1/tenants/{tenantId}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search a tenant's accounts by number, id or name (console) */
+        get: operations["folioSearchAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/accounts/{accountId}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscriptions of an account (console) */
+        get: operations["folioListAccountSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/bill-runs/{billRunId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices and credit memos a bill run made (console) */
+        get: operations["folioListBillRunDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/bulk-pdf-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bulk PDF jobs of a tenant, newest first, with progress counts (console) */
+        get: operations["folioListBulkPdfJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4017,6 +4085,456 @@ export interface operations {
                         logo?: string;
                         accentColor: string;
                         footerText: string;
+                    };
+                };
+            };
+        };
+    };
+    folioSearchAccounts: {
+        parameters: {
+            query?: {
+                /** @description Account number or id, or part of the number or name (case-insensitive) */
+                search?: string;
+                /** @description Only this entity of the tenant */
+                entityId?: string;
+                page?: number;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accounts: {
+                            id: string;
+                            accountNumber: string;
+                            name: string;
+                            currency: string;
+                            status: string;
+                            batch: string;
+                            billCycleDay: number | null;
+                        }[];
+                        nextPage: number | null;
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListAccountSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        subscriptions: {
+                            id: string;
+                            subscriptionNumber: string;
+                            status: string;
+                            termType: string;
+                            contractEffectiveDate: string;
+                            termStartDate: string;
+                            termEndDate: string | null;
+                            autoRenew: boolean;
+                        }[];
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListBillRunDocuments: {
+        parameters: {
+            query?: {
+                page?: number;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+                billRunId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        billRunId: string;
+                        billRunNumber: string;
+                        status: string;
+                        documents: {
+                            documentType: "Invoice" | "CreditMemo";
+                            id: string;
+                            number: string;
+                            accountId: string;
+                            accountNumber: string;
+                            status: string;
+                            documentDate: string;
+                            amount: number;
+                            currency: string;
+                        }[];
+                        nextPage: number | null;
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListBulkPdfJobs: {
+        parameters: {
+            query?: {
+                /** @description Only this entity of the tenant */
+                entityId?: string;
+                page?: number;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobs: {
+                            jobId: string;
+                            entityId: string;
+                            jobName: string;
+                            fileName: string;
+                            status: string;
+                            stepStatus: string;
+                            partCount: number;
+                            partsDone: number;
+                            documents: number;
+                            waitingForPdf: number;
+                            failedDocuments: number;
+                            message: string | null;
+                            createdOn: string;
+                            updatedOn: string;
+                        }[];
+                        nextPage: number | null;
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
                     };
                 };
             };
