@@ -468,13 +468,14 @@ export const applyAdvances = async (
   scope: Scope,
   advances: readonly ChargeAdvance[],
 ): Promise<void> => {
-  // One UPDATE per distinct date rather than one per charge (a bill-run chunk of 500 accounts
-  // has a few dozen distinct dates); the last advance of a charge wins, as it did row by row.
+  // The last advance of a charge wins, as it did row by row.
   const last = new Map<string, string>();
   for (const a of advances) last.set(a.chargeId, a.chargedThroughDate);
-  const byDate = new Map<string, string[]>();
-  for (const [id, date] of last) byDate.set(date, [...(byDate.get(date) ?? []), id]);
-  for (const [date, ids] of byDate) await store.setChargedThroughMany(tx, scope, ids, date);
+  await store.setChargedThroughEach(
+    tx,
+    scope,
+    [...last].map(([chargeId, date]) => ({ chargeId, date })),
+  );
 };
 
 /**
@@ -491,5 +492,9 @@ export const rollBackChargedThrough = async (
     const cur = earliest.get(i.chargeId);
     if (cur === undefined || i.serviceStartDate < cur) earliest.set(i.chargeId, i.serviceStartDate);
   }
-  for (const [chargeId, date] of earliest) await store.setChargedThrough(tx, scope, chargeId, date);
+  await store.setChargedThroughEach(
+    tx,
+    scope,
+    [...earliest].map(([chargeId, date]) => ({ chargeId, date })),
+  );
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Scope } from '../platform/scope.ts';
 import type {
@@ -82,34 +83,22 @@ export const listChargesOfSubscriptions = async (
         .orderBy('position')
         .execute();
 
-export const setChargedThrough = async (
+/**
+ * Sets chargedThroughDate (and processedThroughDate) of many charges, each to its own date, with
+ * one `UPDATE … FROM (VALUES …)` per 500 charges (SQLite ≥ 3.33 and PostgreSQL): a bill-run chunk
+ * advances hundreds of charges to dozens of distinct dates, formerly one statement per date.
+ */
+export const setChargedThroughEach = async (
   db: Db,
   s: Scope,
-  chargeId: string,
-  date: string,
+  dates: readonly { chargeId: string; date: string }[],
 ): Promise<void> => {
-  await db
-    .updateTable('subscription_charges')
-    .set({ charged_through_date: date, processed_through_date: date })
-    .where('tenant_id', '=', s.tenantId)
-    .where('entity_id', '=', s.entityId)
-    .where('id', '=', chargeId)
-    .execute();
-};
-
-/** Sets chargedThroughDate (and processedThroughDate) of many charges to one date. */
-export const setChargedThroughMany = async (
-  db: Db,
-  s: Scope,
-  chargeIds: readonly string[],
-  date: string,
-): Promise<void> => {
-  for (let i = 0; i < chargeIds.length; i += CHUNK)
-    await db
-      .updateTable('subscription_charges')
-      .set({ charged_through_date: date, processed_through_date: date })
-      .where('tenant_id', '=', s.tenantId)
-      .where('entity_id', '=', s.entityId)
-      .where('id', 'in', chargeIds.slice(i, i + CHUNK))
-      .execute();
+  for (let i = 0; i < dates.length; i += CHUNK) {
+    const values = sql.join(dates.slice(i, i + CHUNK).map((d) => sql`(${d.chargeId}, ${d.date})`));
+    await sql`with v (id, d) as (values ${values})
+      update subscription_charges set charged_through_date = v.d, processed_through_date = v.d
+      from v where subscription_charges.id = v.id
+      and subscription_charges.tenant_id = ${s.tenantId}
+      and subscription_charges.entity_id = ${s.entityId}`.execute(db);
+  }
 };
