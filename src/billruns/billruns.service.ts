@@ -21,7 +21,10 @@ import {
   redateDraftInvoices,
 } from '../invoices/invoices.service.ts';
 import { cancelDraftMemos, countPostedMemos, deleteMemos } from '../memos/memos.service.ts';
-import { rollBackChargedThrough } from '../subscriptions/subscriptions.service.ts';
+import {
+  renewSubscriptions,
+  rollBackChargedThrough,
+} from '../subscriptions/subscriptions.service.ts';
 import * as store from './billruns.store.ts';
 import type { BillRunRow } from './billruns.table.ts';
 
@@ -989,6 +992,18 @@ export const billChunk = async (deps: Deps, ref: JobRef, chunk: number): Promise
       const subscriptionIds = run.billRunFilters
         ?.filter((f) => f.filterType === 'Subscription')
         .map((f) => f.subscriptionId!);
+      // C3.4 step 2: with autoRenewal, due auto-renew subscriptions are renewed before billing.
+      if (run.autoRenewal)
+        await renewSubscriptions(
+          deps,
+          tx,
+          ref,
+          accounts.map((a) => a.id),
+          run.targetDate!,
+          subscriptionIds === undefined || subscriptionIds.length === 0
+            ? undefined
+            : subscriptionIds,
+        );
       const r = await billAccounts(deps, tx, ref, accounts, {
         targetDate: run.targetDate!,
         documentDate: run.invoiceDate!,

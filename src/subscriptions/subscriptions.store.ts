@@ -102,3 +102,56 @@ export const setChargedThroughEach = async (
       and subscription_charges.entity_id = ${s.entityId}`.execute(db);
   }
 };
+
+/** Active TERMED auto-renew subscriptions of these accounts whose term ends on or before `date`. */
+export const listRenewable = async (
+  db: Db,
+  s: Scope,
+  accountIds: readonly string[],
+  date: string,
+): Promise<SubscriptionRow[]> => {
+  const out: SubscriptionRow[] = [];
+  for (let i = 0; i < accountIds.length; i += CHUNK)
+    out.push(
+      ...(await db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('account_id', 'in', accountIds.slice(i, i + CHUNK))
+        .where('status', '=', 'Active')
+        .where('term_type', '=', 'TERMED')
+        .where('auto_renew', '=', 1)
+        .where('term_end_date', '<=', date)
+        .execute()),
+    );
+  return out;
+};
+
+/**
+ * Moves a subscription to a new term, and its charges' effective end with it. Only when its term
+ * still ends on `from`: a retried bill-run chunk does not renew twice.
+ */
+export const renewTerm = async (
+  db: Db,
+  s: Scope,
+  id: string,
+  term: { from: string; start: string; end: string; at: string },
+): Promise<void> => {
+  const r = await db
+    .updateTable('subscriptions')
+    .set({ term_start_date: term.start, term_end_date: term.end, updated_at: term.at })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .where('term_end_date', '=', term.from)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return;
+  await db
+    .updateTable('subscription_charges')
+    .set({ effective_end_date: term.end })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('subscription_id', '=', id)
+    .execute();
+};
