@@ -20,7 +20,12 @@ import {
   markInvoicesEmailed,
   redateDraftInvoices,
 } from '../invoices/invoices.service.ts';
-import { cancelDraftMemos, countPostedMemos, deleteMemos } from '../memos/memos.service.ts';
+import {
+  cancelDraftMemos,
+  countPostedMemos,
+  deleteMemos,
+  redateDraftMemos,
+} from '../memos/memos.service.ts';
 import {
   renewSubscriptions,
   rollBackChargedThrough,
@@ -1118,7 +1123,6 @@ export const failBillRun = async (deps: Deps, ref: JobRef, message: string): Pro
 /**
  * Post job: the run's Draft documents become Posted through the billing capability's one posting
  * function, then `PostInProgress` → `Posted`; with `autoEmail` the emails are recorded.
- * Credit memos keep their date (the memos capability has no re-dating function yet).
  */
 export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
   await deps.db.db.transaction().execute(async (tx) => {
@@ -1127,9 +1131,12 @@ export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
     const docs = await store.listRunDocuments(tx, ref, run.id);
     // C3.2.5: the documents take the run's invoice date (set by the post call) and a due date
     // recomputed from it.
-    if (run.invoiceDate !== null)
+    if (run.invoiceDate !== null) {
       for (const ids of batches(docs.invoiceIds))
         await redateDraftInvoices(deps, tx, ref, ids, run.invoiceDate);
+      for (const ids of batches(docs.creditMemoIds))
+        await redateDraftMemos(deps, tx, ref, ids, run.invoiceDate);
+    }
     for (const invoiceIds of batches(docs.invoiceIds))
       await postDocuments(deps, tx, ref, { invoiceIds, creditMemoIds: [] }, run.updatedById);
     for (const creditMemoIds of batches(docs.creditMemoIds))
