@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call -- response bodies are read as untyped JSON and checked by the assertions */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- response bodies are read as untyped JSON and checked by the assertions */
 /** A bill-run post re-dates its credit memos like its invoices (C3.2.5), on both databases. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
