@@ -18,7 +18,7 @@ import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Log } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { isValidTrackId, trackRoutes } from './conventions.ts';
+import { hasUnknownFields, isValidTrackId, trackRoutes } from './conventions.ts';
 import {
   checkIdempotencyHeader,
   registerIdempotency,
@@ -336,6 +336,17 @@ export const buildApp = async <D extends HttpDeps>(
     request.limitRelease?.();
     request.limitRelease = null;
   };
+  // C1.9: CRUD POST/PUT with `?rejectUnknownFields=true` refuse a body field the operation does
+  // not declare (checked before validation, which ignores undeclared fields).
+  app.addHook('preValidation', async (request) => {
+    if (request.zuora.surface !== 'crud') return;
+    if (request.method !== 'POST' && request.method !== 'PUT') return;
+    const flag = (request.query as Record<string, unknown> | undefined)?.rejectUnknownFields;
+    if (typeof flag !== 'string' || flag.toLowerCase() !== 'true') return;
+    const schema = request.routeOptions.schema?.body as Parameters<typeof hasUnknownFields>[1];
+    if (hasUnknownFields(request.body, schema))
+      throw new AppError('unrecognised_fields', 'Error - unrecognised fields');
+  });
   app.addHook('onResponse', releaseLimit);
   app.addHook('onRequestAbort', releaseLimit);
 
