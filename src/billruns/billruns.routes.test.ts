@@ -521,6 +521,35 @@ forEachDb('bill-run routes', (ctx) => {
     );
   });
 
+  test('CRUD POST/PUT with ?rejectUnknownFields=true refuse an unknown field with 400 {"message"} (C1.9); without it the field is ignored', async () => {
+    const body = {
+      InvoiceDate: '2026-03-20',
+      TargetDate: '2026-04-01',
+      Batch: 'Batch4',
+      Colour: 'red',
+    };
+    const refused = await call('POST', '/v1/object/bill-run?rejectUnknownFields=true', body);
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.deepEqual(refused.body, { message: 'Error - unrecognised fields' });
+    const put = await call('PUT', `/v1/object/bill-run/${crudId}?rejectUnknownFields=true`, {
+      Status: 'Canceled',
+      Extra: 1,
+    });
+    assert.equal(put.status, 400, JSON.stringify(put.body));
+    assert.deepEqual(put.body, { message: 'Error - unrecognised fields' });
+    const { Colour: _ignored, ...known } = body;
+    const accepted = await call('POST', '/v1/object/bill-run?rejectUnknownFields=true', known);
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    const lenient = await call('POST', '/v1/object/bill-run?rejectUnknownFields=false', body);
+    assert.equal(lenient.status, 200, JSON.stringify(lenient.body));
+    const v1 = await call('POST', '/v1/bill-runs?rejectUnknownFields=true', {
+      batches: ['Batch4'],
+      targetDate: '2026-04-01',
+      colour: 'red',
+    });
+    assert.equal(v1.status, 200, 'v1 REST ignores unknown fields (C1.9)');
+  });
+
   test('CRUD GET gives exactly the seed fields, nulls omitted; Batch or Batches by WSDL version', async () => {
     const res = await call('GET', `/v1/object/bill-run/${crudId}`);
     assert.equal(res.status, 200);

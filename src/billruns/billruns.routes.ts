@@ -62,10 +62,17 @@ import {
 /** C2.2 resource codes of the bill-run operations. */
 const RESOURCE = { create: '560100', cancel: '560200', post: '560300', emails: '560400' };
 
+// Per OAuth client: a SHA-256 per request showed in the GET /v1/bill-runs/{id} profile.
+const userIds = new Map<string, string>();
 const actorOf = (request: FastifyRequest): Actor => {
   const p = request.principal!;
   // The user id Zuora's token scope names (`user.<32hex>`), derived as auth does (C1.2).
-  const userId = createHash('sha256').update(`user:${p.clientId}`).digest('hex').slice(0, 32);
+  let userId = userIds.get(p.clientId);
+  if (userId === undefined) {
+    userId = createHash('sha256').update(`user:${p.clientId}`).digest('hex').slice(0, 32);
+    if (userIds.size >= 10_000) userIds.clear();
+    userIds.set(p.clientId, userId);
+  }
   return { tenantId: p.tenantId, entityId: p.entityId, userId };
 };
 

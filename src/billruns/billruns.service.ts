@@ -26,8 +26,12 @@ import {
   countPostedMemos,
   deleteMemos,
   findMemos,
+  redateDraftMemos,
 } from '../memos/memos.service.ts';
-import { rollBackChargedThrough } from '../subscriptions/subscriptions.service.ts';
+import {
+  renewSubscriptions,
+  rollBackChargedThrough,
+} from '../subscriptions/subscriptions.service.ts';
 import * as store from './billruns.store.ts';
 import type { BillRunRow } from './billruns.table.ts';
 
@@ -995,6 +999,18 @@ export const billChunk = async (deps: Deps, ref: JobRef, chunk: number): Promise
       const subscriptionIds = run.billRunFilters
         ?.filter((f) => f.filterType === 'Subscription')
         .map((f) => f.subscriptionId!);
+      // C3.4 step 2: with autoRenewal, due auto-renew subscriptions are renewed before billing.
+      if (run.autoRenewal)
+        await renewSubscriptions(
+          deps,
+          tx,
+          ref,
+          accounts.map((a) => a.id),
+          run.targetDate!,
+          subscriptionIds === undefined || subscriptionIds.length === 0
+            ? undefined
+            : subscriptionIds,
+        );
       const r = await billAccounts(deps, tx, ref, accounts, {
         targetDate: run.targetDate!,
         documentDate: run.invoiceDate!,
@@ -1040,14 +1056,17 @@ export const billChunk = async (deps: Deps, ref: JobRef, chunk: number): Promise
         entity_id: ref.entityId,
       })),
     );
-    await store.addCounters(tx, ref, run.id, {
+    const counters = await store.addCounters(tx, ref, run.id, {
       accounts: list.filter((o) => o.invoices + o.creditMemos > 0).length,
       invoices: list.reduce((n, o) => n + o.invoices, 0),
       creditMemos: list.reduce((n, o) => n + o.creditMemos, 0),
       processed: list.length,
       at: now,
     });
-    if ((await store.countRunAccounts(tx, ref, run.id)).pending === 0)
+    // Every chunk's accounts are counted in the transaction that marks them, so the counters say
+    // when none is pending without counting the run's accounts again (that count per chunk made a
+    // run quadratic in its size).
+    if (counters.processed >= counters.planned)
       await deps.queue.add(tx, TASKS.finish, ref, { jobKey: `${TASKS.finish}:${run.id}` });
   });
 };
@@ -1106,7 +1125,6 @@ export const failBillRun = async (deps: Deps, ref: JobRef, message: string): Pro
 /**
  * Post job: the run's Draft documents become Posted through the billing capability's one posting
  * function, then `PostInProgress` → `Posted`; with `autoEmail` the emails are recorded.
- * Credit memos keep their date (the memos capability has no re-dating function yet).
  */
 export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
   await deps.db.db.transaction().execute(async (tx) => {
@@ -1115,9 +1133,12 @@ export const runPost = async (deps: Deps, ref: JobRef): Promise<void> => {
     const docs = await store.listRunDocuments(tx, ref, run.id);
     // C3.2.5: the documents take the run's invoice date (set by the post call) and a due date
     // recomputed from it.
-    if (run.invoiceDate !== null)
+    if (run.invoiceDate !== null) {
       for (const ids of batches(docs.invoiceIds))
         await redateDraftInvoices(deps, tx, ref, ids, run.invoiceDate);
+      for (const ids of batches(docs.creditMemoIds))
+        await redateDraftMemos(deps, tx, ref, ids, run.invoiceDate);
+    }
     for (const invoiceIds of batches(docs.invoiceIds))
       await postDocuments(deps, tx, ref, { invoiceIds, creditMemoIds: [] }, run.updatedById);
     for (const creditMemoIds of batches(docs.creditMemoIds))

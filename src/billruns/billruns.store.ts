@@ -324,14 +324,17 @@ export const markAccounts = async (
   }
 };
 
-/** Adds a chunk's results to the run's counters (C3.4.6), so a poll shows them moving. */
+/**
+ * Adds a chunk's results to the run's counters (C3.4.6), so a poll shows them moving; returns the
+ * accounts processed and planned after the addition (the last chunk sees them equal).
+ */
 export const addCounters = async (
   db: Db,
   scope: Scope,
   id: string,
   c: { accounts: number; invoices: number; creditMemos: number; processed: number; at: string },
-): Promise<void> => {
-  await db
+): Promise<{ processed: number; planned: number }> => {
+  const row = await db
     .updateTable('bill_runs')
     .set({
       number_of_accounts: sql<number>`number_of_accounts + ${c.accounts}`,
@@ -343,7 +346,9 @@ export const addCounters = async (
     .where('tenant_id', '=', scope.tenantId)
     .where('entity_id', '=', scope.entityId)
     .where('id', '=', id)
-    .execute();
+    .returning(['accounts_processed', 'accounts_planned'])
+    .executeTakeFirstOrThrow();
+  return { processed: Number(row.accounts_processed), planned: Number(row.accounts_planned) };
 };
 
 export const insertRunDocuments = async (db: Db, rows: NewBillRunDocumentRow[]): Promise<void> => {

@@ -2,6 +2,7 @@
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import { toIso } from '../platform/clock.ts';
+import { addDays } from '../platform/dates.ts';
 import { formatNumber, takeNumbers } from '../platform/db/sequences.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Scope } from '../platform/scope.ts';
@@ -165,6 +166,30 @@ export const postMemos = async (
   postedBy: string,
 ): Promise<void> =>
   store.postMemos(tx, scope, ids, postedDate, postedBy, toIso(deps.clock.now(scope.tenantId)));
+
+/**
+ * Re-dates Draft memos as a bill-run post does its invoices (C3.2.5: "Documents get that date and
+ * a recomputed due date"): the document date becomes `documentDate`, the due date that plus the
+ * memo's payment term (C3.4.5: `Due Upon Receipt` 0 days, `Net N` N days). One UPDATE per
+ * distinct payment term.
+ */
+export const redateDraftMemos = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  ids: readonly string[],
+  documentDate: string,
+): Promise<void> => {
+  const now = toIso(deps.clock.now(scope.tenantId));
+  const byTerm = new Map<string | null, string[]>();
+  for (const r of await store.listDraftTerms(tx, scope, ids))
+    byTerm.set(r.payment_term, [...(byTerm.get(r.payment_term) ?? []), r.id]);
+  for (const [term, group] of byTerm) {
+    const m = /^Net (\d+)$/.exec(term ?? '');
+    const dueDate = addDays(documentDate, m === null ? 0 : Number(m[1]));
+    await store.setDraftDates(tx, scope, group, { documentDate, dueDate, now });
+  }
+};
 
 export const getMemo = async (
   deps: Deps,

@@ -91,6 +91,41 @@ export const postMemos = async (
     .execute();
 };
 
+/** Draft memos among `ids` with their payment terms (re-dating on post, C3.2.5). */
+export const listDraftTerms = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+): Promise<{ id: string; payment_term: string | null }[]> =>
+  ids.length === 0
+    ? []
+    : db
+        .selectFrom('memos')
+        .select(['id', 'payment_term'])
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('id', 'in', ids)
+        .where('status', '=', 'Draft')
+        .execute();
+
+/** Gives the Draft memos among `ids` one document date and one due date. */
+export const setDraftDates = async (
+  db: Db,
+  s: Scope,
+  ids: readonly string[],
+  dates: { documentDate: string; dueDate: string; now: string },
+): Promise<void> => {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('memos')
+    .set({ document_date: dates.documentDate, due_date: dates.dueDate, updated_at: dates.now })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', 'in', ids)
+    .where('status', '=', 'Draft')
+    .execute();
+};
+
 /**
  * Cancels the Draft memos among `ids` (a bill-run cancel, C3.4.7) and returns their items'
  * charge and service start, so the caller can roll chargedThroughDate back.

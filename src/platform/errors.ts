@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'rate_limited'
   | 'malformed'
   | 'too_large'
+  | 'unrecognised_fields'
   | 'unauthenticated'
   | 'internal';
 

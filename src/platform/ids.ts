@@ -10,12 +10,33 @@ export interface Ids {
   secret(bytes: number): string;
 }
 
-/** Random ids from the OS CSPRNG. */
-export const randomIds = (): Ids => ({
-  id: () => randomBytes(16).toString('hex'),
-  uuid: () => randomUUID(),
-  secret: (bytes) => randomBytes(bytes).toString('hex'),
-});
+const POOL_BYTES = 4096;
+
+/**
+ * Random ids from the OS CSPRNG, time-ordered: 12 hex digits of the millisecond wall-clock time,
+ * then 80 random bits. Rows written together then land together at the right edge of every
+ * primary-key and foreign-key B-tree instead of on random pages: a bill-run chunk's invoice
+ * items inserted in half the CPU time on SQLite (bench `billrun`). Zuora's own 32-hex ids are
+ * not random either (C0.3 only fixes their shape). Random bits come from a pooled buffer: one
+ * `randomBytes` call per 400 ids instead of one per id.
+ */
+export const randomIds = (): Ids => {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  const random = (n: number): string => {
+    if (offset + n > pool.length) {
+      pool = randomBytes(POOL_BYTES);
+      offset = 0;
+    }
+    offset += n;
+    return pool.toString('hex', offset - n, offset);
+  };
+  return {
+    id: () => Date.now().toString(16).padStart(12, '0').slice(-12) + random(10),
+    uuid: () => randomUUID(),
+    secret: (bytes) => randomBytes(bytes).toString('hex'),
+  };
+};
 
 /**
  * Deterministic ids: the same seed gives the same sequence (snapshot tests, reproducible demos).

@@ -462,19 +462,52 @@ export const loadBillable = async (
   return out;
 };
 
+/**
+ * Renews the Active TERMED `autoRenew` subscriptions of these accounts whose term ends on or
+ * before `date`, before a bill run bills them (CONTRACT C3.4 step 2, bill run `autoRenewal`):
+ * each new term starts where the last ended and lasts `renewalTerm` months, repeated until the
+ * term ends after `date` (a subscription several terms behind catches up). A `renewalTerm` of 0
+ * cannot move the term and is left alone. `only` limits it to some subscriptions (the run's
+ * subscription filters). Returns the ids renewed.
+ */
+export const renewSubscriptions = async (
+  deps: Deps,
+  tx: Db,
+  scope: Scope,
+  accountIds: readonly string[],
+  date: string,
+  only?: readonly string[],
+): Promise<string[]> => {
+  const due = (await store.listRenewable(tx, scope, accountIds, date)).filter(
+    (s) => s.renewal_term > 0 && (only === undefined || only.includes(s.id)),
+  );
+  const at = toIso(deps.clock.now(scope.tenantId));
+  for (const s of due) {
+    const from = s.term_end_date!;
+    // Every boundary from the same anchor, so a term ending on the 31st does not drift to the 28th.
+    let k = 1;
+    while (addMonths(from, k * s.renewal_term) <= date) k++;
+    const start = addMonths(from, (k - 1) * s.renewal_term);
+    const end = addMonths(from, k * s.renewal_term);
+    await store.renewTerm(tx, scope, s.id, { from, start, end, at });
+  }
+  return due.map((s) => s.id);
+};
+
 /** Records what the engine billed (C3.4.7: no period is billed twice). */
 export const applyAdvances = async (
   tx: Db,
   scope: Scope,
   advances: readonly ChargeAdvance[],
 ): Promise<void> => {
-  // One UPDATE per distinct date rather than one per charge (a bill-run chunk of 500 accounts
-  // has a few dozen distinct dates); the last advance of a charge wins, as it did row by row.
+  // The last advance of a charge wins, as it did row by row.
   const last = new Map<string, string>();
   for (const a of advances) last.set(a.chargeId, a.chargedThroughDate);
-  const byDate = new Map<string, string[]>();
-  for (const [id, date] of last) byDate.set(date, [...(byDate.get(date) ?? []), id]);
-  for (const [date, ids] of byDate) await store.setChargedThroughMany(tx, scope, ids, date);
+  await store.setChargedThroughEach(
+    tx,
+    scope,
+    [...last].map(([chargeId, date]) => ({ chargeId, date })),
+  );
 };
 
 /**
@@ -491,7 +524,11 @@ export const rollBackChargedThrough = async (
     const cur = earliest.get(i.chargeId);
     if (cur === undefined || i.serviceStartDate < cur) earliest.set(i.chargeId, i.serviceStartDate);
   }
-  for (const [chargeId, date] of earliest) await store.setChargedThrough(tx, scope, chargeId, date);
+  await store.setChargedThroughEach(
+    tx,
+    scope,
+    [...earliest].map(([chargeId, date]) => ({ chargeId, date })),
+  );
 };
 
 /** Subscriptions of one account of a tenant (at most 1,000, by number), without their charges. */

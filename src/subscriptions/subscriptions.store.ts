@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Scope } from '../platform/scope.ts';
 import type {
@@ -82,36 +83,77 @@ export const listChargesOfSubscriptions = async (
         .orderBy('position')
         .execute();
 
-export const setChargedThrough = async (
+/**
+ * Sets chargedThroughDate (and processedThroughDate) of many charges, each to its own date, with
+ * one `UPDATE … FROM (VALUES …)` per 500 charges (SQLite ≥ 3.33 and PostgreSQL): a bill-run chunk
+ * advances hundreds of charges to dozens of distinct dates, formerly one statement per date.
+ */
+export const setChargedThroughEach = async (
   db: Db,
   s: Scope,
-  chargeId: string,
-  date: string,
+  dates: readonly { chargeId: string; date: string }[],
 ): Promise<void> => {
-  await db
-    .updateTable('subscription_charges')
-    .set({ charged_through_date: date, processed_through_date: date })
-    .where('tenant_id', '=', s.tenantId)
-    .where('entity_id', '=', s.entityId)
-    .where('id', '=', chargeId)
-    .execute();
+  for (let i = 0; i < dates.length; i += CHUNK) {
+    const values = sql.join(dates.slice(i, i + CHUNK).map((d) => sql`(${d.chargeId}, ${d.date})`));
+    await sql`with v (id, d) as (values ${values})
+      update subscription_charges set charged_through_date = v.d, processed_through_date = v.d
+      from v where subscription_charges.id = v.id
+      and subscription_charges.tenant_id = ${s.tenantId}
+      and subscription_charges.entity_id = ${s.entityId}`.execute(db);
+  }
 };
 
-/** Sets chargedThroughDate (and processedThroughDate) of many charges to one date. */
-export const setChargedThroughMany = async (
+/** Active TERMED auto-renew subscriptions of these accounts whose term ends on or before `date`. */
+export const listRenewable = async (
   db: Db,
   s: Scope,
-  chargeIds: readonly string[],
+  accountIds: readonly string[],
   date: string,
+): Promise<SubscriptionRow[]> => {
+  const out: SubscriptionRow[] = [];
+  for (let i = 0; i < accountIds.length; i += CHUNK)
+    out.push(
+      ...(await db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('account_id', 'in', accountIds.slice(i, i + CHUNK))
+        .where('status', '=', 'Active')
+        .where('term_type', '=', 'TERMED')
+        .where('auto_renew', '=', 1)
+        .where('term_end_date', '<=', date)
+        .execute()),
+    );
+  return out;
+};
+
+/**
+ * Moves a subscription to a new term, and its charges' effective end with it. Only when its term
+ * still ends on `from`: a retried bill-run chunk does not renew twice.
+ */
+export const renewTerm = async (
+  db: Db,
+  s: Scope,
+  id: string,
+  term: { from: string; start: string; end: string; at: string },
 ): Promise<void> => {
-  for (let i = 0; i < chargeIds.length; i += CHUNK)
-    await db
-      .updateTable('subscription_charges')
-      .set({ charged_through_date: date, processed_through_date: date })
-      .where('tenant_id', '=', s.tenantId)
-      .where('entity_id', '=', s.entityId)
-      .where('id', 'in', chargeIds.slice(i, i + CHUNK))
-      .execute();
+  const r = await db
+    .updateTable('subscriptions')
+    .set({ term_start_date: term.start, term_end_date: term.end, updated_at: term.at })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .where('term_end_date', '=', term.from)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return;
+  await db
+    .updateTable('subscription_charges')
+    .set({ effective_end_date: term.end })
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('subscription_id', '=', id)
+    .execute();
 };
 
 /** Subscriptions of one account of a tenant, by number (the console's account detail). */

@@ -36,6 +36,10 @@ export const openSqlite = (path: string, options: SqliteOptions = {}): DatabaseS
     db.exec('PRAGMA journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the tail.
     db.exec('PRAGMA synchronous = NORMAL');
+    // 32 MiB of page cache instead of SQLite's 2 MiB default: a bill-run chunk touches the
+    // right edges of a dozen indexes and the pages of its 500 accounts; re-reading them from the
+    // OS on every statement cost more than the memory (filled only as pages are used).
+    db.exec('PRAGMA cache_size = -32768');
   }
   db.exec('PRAGMA foreign_keys = ON');
   return db;

@@ -15,6 +15,7 @@ import { createClient } from '../../auth/auth.service.ts';
 import { closeDeps, createDeps, migrate } from '../../deps.ts';
 import { createApp } from '../../app.ts';
 import { migrations } from '../../migrations.ts';
+import { hasUnknownFields } from './conventions.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NEW = { 'zuora-version': '2024-05-20' };
@@ -345,4 +346,31 @@ test('/readyz is 503 until migrations have run', async () => {
     await closeDeps(deps);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('hasUnknownFields finds undeclared keys at any depth of declared objects and arrays (C1.9)', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      Name: { type: 'string' },
+      Tiers: {
+        type: 'object',
+        properties: {
+          Tier: { type: 'array', items: { type: 'object', properties: { Price: {} } } },
+        },
+      },
+      Map: { type: 'object', properties: {}, patternProperties: { '^.*$': {} } },
+    },
+  };
+  assert.equal(hasUnknownFields({ Name: 'a' }, schema), false);
+  assert.equal(hasUnknownFields({ Name: 'a', Other: 1 }, schema), true);
+  assert.equal(hasUnknownFields({ Tiers: { Tier: [{ Price: 1 }] } }, schema), false);
+  assert.equal(
+    hasUnknownFields({ Tiers: { Tier: [{ Price: 1 }, { Currency: 'USD' }] } }, schema),
+    true,
+  );
+  assert.equal(hasUnknownFields({ Tiers: { Tiers: [] } }, schema), true);
+  assert.equal(hasUnknownFields({ Map: { anything: 1 } }, schema), false, 'maps admit any key');
+  assert.equal(hasUnknownFields('not an object', schema), false);
+  assert.equal(hasUnknownFields({ x: 1 }, undefined), false, 'a route without a body schema');
 });

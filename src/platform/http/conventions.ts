@@ -51,3 +51,35 @@ export const trackRoutes = (app: FastifyInstance): RouteIndex => {
     },
   };
 };
+
+interface SchemaNode {
+  type?: unknown;
+  properties?: Record<string, SchemaNode>;
+  patternProperties?: unknown;
+  additionalProperties?: unknown;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * C1.9 `rejectUnknownFields`: true when `value` has a field that `schema` (a route's JSON body
+ * schema) does not declare, at any depth of declared objects and arrays. Objects whose schema
+ * admits any key (maps: `patternProperties` or an `additionalProperties` schema) and unions are
+ * not inspected.
+ */
+export const hasUnknownFields = (value: unknown, schema: SchemaNode | undefined): boolean => {
+  if (schema === undefined || schema.anyOf !== undefined || schema.oneOf !== undefined)
+    return false;
+  if (Array.isArray(value))
+    return schema.items !== undefined && value.some((v) => hasUnknownFields(v, schema.items));
+  if (!isRecord(value) || schema.properties === undefined) return false;
+  if (schema.patternProperties !== undefined || isRecord(schema.additionalProperties)) return false;
+  const props = schema.properties;
+  return Object.keys(value).some((k) =>
+    Object.hasOwn(props, k) ? hasUnknownFields(value[k], props[k]) : true,
+  );
+};

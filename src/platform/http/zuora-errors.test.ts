@@ -115,6 +115,17 @@ test('kind too_large: 413 {"message":"Request size limit exceeded"} on every sur
   }
 });
 
+test('kind unrecognised_fields: 400 {"message":"Error - unrecognised fields"} whatever the version (C1.9)', () => {
+  for (const version of ['186.0', '2025-01-01']) {
+    const r = toErrorReply(
+      new AppError('unrecognised_fields', 'x'),
+      ctx({ surface: 'crud', version, method: 'PUT' }),
+    );
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.body, { message: 'Error - unrecognised fields' });
+  }
+});
+
 test('CRUD GET of an unknown id: 404 {done:true, records:[], size:0}; PUT/DELETE: 404 INVALID_ID', () => {
   const g = toErrorReply(
     new AppError('not_found', 'nope'),

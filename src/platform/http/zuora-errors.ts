@@ -32,6 +32,7 @@ export const KINDS: Record<ErrorKind, KindRow> = {
   rate_limited: { category: 70, status: 429, crud: 'INVALID_VALUE' },
   malformed: { category: 90, status: 400, crud: 'INVALID_VALUE' },
   too_large: { category: undefined, status: 413, crud: 'INVALID_VALUE' },
+  unrecognised_fields: { category: undefined, status: 400, crud: 'INVALID_FIELD' },
   unauthenticated: { category: undefined, status: 401, crud: 'INVALID_VALUE' },
   internal: { category: 60, status: 500, crud: 'UNKNOWN_ERROR' },
 };
@@ -100,6 +101,10 @@ export const toErrorReply = (err: AppError, ctx: ErrorContext): ErrorReply => {
   }
   if (err.kind === 'too_large')
     return { status: 413, headers, body: { message: 'Request size limit exceeded' } };
+  // C1.9: a CRUD POST/PUT with `?rejectUnknownFields=true` and a field the operation does not
+  // know; the body is the one Zuora's OpenAPI documents for GLOBAL_REQUEST_rejectUnknownFields.
+  if (err.kind === 'unrecognised_fields')
+    return { status: 400, headers, body: { message: 'Error - unrecognised fields' } };
 
   switch (ctx.surface) {
     case 'oauth': {

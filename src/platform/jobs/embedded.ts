@@ -108,7 +108,14 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
   const sleepers = new Set<() => void>();
   let runner: AbortController | undefined;
 
+  // A job added in-process wakes the idle runners at once. `add` runs inside the caller's
+  // transaction, so on PostgreSQL the woken claim (another pooled connection) may not see the job
+  // until that commits: after a wake, an empty claim is retried a few times at short, doubling
+  // delays (20 ms … 320 ms) before the runner falls back to the idle poll.
+  const WAKE_RECHECKS = 5;
+  let wakes = 0;
   const wake = (): void => {
+    wakes++;
     for (const w of sleepers) w();
     sleepers.clear();
   };
@@ -316,7 +323,13 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
 
   const runnerLoop = async (signal: AbortSignal): Promise<void> => {
     const summary = emptySummary();
+    let seenWakes = wakes;
+    let rechecks = 0;
     while (!signal.aborted) {
+      if (wakes !== seenWakes) {
+        seenWakes = wakes;
+        rechecks = WAKE_RECHECKS;
+      }
       let row: JobRow | undefined;
       try {
         row = await claim();
@@ -331,8 +344,13 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
         continue;
       }
       if (signal.aborted) break;
+      let delay = options.pollIntervalMs;
+      if (rechecks > 0) {
+        delay = Math.min(delay, 20 * 2 ** (WAKE_RECHECKS - rechecks));
+        rechecks--;
+      }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, options.pollIntervalMs);
+        const timer = setTimeout(done, delay);
         function done(): void {
           clearTimeout(timer);
           sleepers.delete(done);

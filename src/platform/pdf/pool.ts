@@ -75,6 +75,7 @@ const KINDS = new Set<string>([
   'rate_limited',
   'malformed',
   'too_large',
+  'unrecognised_fields',
   'unauthenticated',
   'internal',
 ] satisfies ErrorKind[]);
