@@ -238,6 +238,18 @@ export const buildApp = async <D extends HttpDeps>(
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? BODY_LIMIT,
     return503OnClosing: true,
+    // A path segment longer than the router's limit (100) or with a broken %-escape matches no
+    // route: C1.11's unknown-path answer, 404 {"message":"Not Found"}, instead of Fastify's own
+    // 400/414 body (found by the fuzz suite, docs/reliability.md). Keys are ≤ 32 chars (C0.3).
+    frameworkErrors: (_err, request, reply) => {
+      const r = routeNotFoundReply();
+      void reply.header('Zuora-Request-Id', request.id);
+      return reply
+        .code(r.status)
+        .headers(r.headers)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(r.body));
+    },
     ajv: { customOptions: { allErrors: false } },
   });
   const adminToken = adminTokenOf(deps.config);

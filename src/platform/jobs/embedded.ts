@@ -164,6 +164,46 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
       .execute();
   };
 
+  /**
+   * Locks held by runners of this host whose process is gone (SIGKILL, OOM, power cut of the
+   * process only) are made stale at once instead of after the lease, so a restarted embedded
+   * server resumes its work immediately. Only a certain death counts: another host's runner, a
+   * pid that is alive (or reused) or not ours to signal (EPERM) keeps its lease. The lock is
+   * backdated rather than cleared so the normal claim and the last-attempt sweep handle it.
+   * Found by the crash harness (docs/reliability.md): a killed server's jobs waited the lease.
+   */
+  const releaseDeadLocalRunners = async (): Promise<void> => {
+    const held = await db
+      .selectFrom('jobs')
+      .select('locked_by')
+      .distinct()
+      .where('locked_by', 'is not', null)
+      .where('failed_at', 'is', null)
+      .execute();
+    const host = hostname();
+    const dead = held
+      .map((r) => r.locked_by!)
+      .filter((by) => {
+        const [h, pid] = by.split(':');
+        const n = Number(pid);
+        if (h !== host || by === workerId || !Number.isInteger(n) || n <= 0) return false;
+        if (n === process.pid) return false;
+        try {
+          process.kill(n, 0);
+          return false;
+        } catch (e) {
+          return (e as NodeJS.ErrnoException).code === 'ESRCH';
+        }
+      });
+    if (dead.length === 0) return;
+    await db
+      .updateTable('jobs')
+      .set({ locked_at: iso(new Date(0)) })
+      .where('locked_by', 'in', dead)
+      .where('failed_at', 'is', null)
+      .execute();
+  };
+
   const finish = async (
     row: JobRow,
     outcome: JobOutcome,
@@ -439,7 +479,14 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
       const controller = new AbortController();
       runner = controller;
       controllers.add(controller);
-      for (let i = 0; i < concurrency; i++) void track(runnerLoop(controller.signal));
+      const loops = (): void => {
+        for (let i = 0; i < concurrency; i++) void track(runnerLoop(controller.signal));
+      };
+      void track(
+        releaseDeadLocalRunners()
+          .catch((err: unknown) => log.warn({ err }, 'releasing dead runners failed'))
+          .then(loops),
+      );
     },
 
     stop: async () => {
