@@ -180,55 +180,74 @@ forEachDb('crash safety: folio serve SIGKILLed at random points', (ctx) => {
       });
       bulkJobs.push({ id: job.jobId as string, docs });
     };
-    const billRunStates = () =>
-      deps.db.read
-        .selectFrom('bill_runs')
-        .select(['id', 'status', 'accounts_processed'])
-        .where('id', 'in', billRuns)
-        .execute();
-    const bulkStates = () =>
-      deps.db.read
-        .selectFrom('bulk_pdf_jobs')
-        .select(['id', 'status', 'step_status', 'parts_done'])
-        .where('id', 'in', bulkJobs.map((j) => j.id))
-        .execute();
+    const billRunStates = async () =>
+      billRuns.length === 0
+        ? []
+        : deps.db.read
+            .selectFrom('bill_runs')
+            .select(['id', 'status', 'accounts_processed'])
+            .where('id', 'in', billRuns)
+            .execute();
+    const bulkStates = async () =>
+      bulkJobs.length === 0
+        ? []
+        : deps.db.read
+            .selectFrom('bulk_pdf_jobs')
+            .select(['id', 'status', 'step_status', 'parts_done'])
+            .where(
+              'id',
+              'in',
+              bulkJobs.map((j) => j.id),
+            )
+            .execute();
     const billDone = (s: string) => s === 'Completed' || s === 'Error';
     const bulkDone = (s: string) => s === 'Completed' || s === 'Error';
 
     const killPoints = { billRun: [] as string[], bulkPdf: [] as string[] };
     let kills = 0;
     let server: RunningServer | undefined;
-    while (killPoints.billRun.length < KILLS || killPoints.bulkPdf.length < KILLS) {
-      // A kill point needs a job of the type in flight: top up with a new one when all are done.
-      if (killPoints.billRun.length < KILLS && (await billRunStates()).every((r) => billDone(r.status)))
-        await newBillRun();
-      if (killPoints.bulkPdf.length < KILLS && (await bulkStates()).every((j) => bulkDone(j.status)))
-        await newBulkJob();
-      server = await startServer(env);
-      // The kill lands a random time after this process has claimed a job: a kill point is a
-      // SIGKILL of a process holding a job of that type (locked_by names the pid).
-      const held = () =>
-        deps.db.read
-          .selectFrom('jobs')
-          .select('task_id')
-          .where('locked_by', 'like', `%:${String(server!.child.pid)}:%`)
-          .execute();
-      while ((await held()).length === 0) {
-        if (server.child.exitCode !== null) assert.fail(`server exited:\n${server.output()}`);
-        await delay(5);
+    try {
+      while (killPoints.billRun.length < KILLS || killPoints.bulkPdf.length < KILLS) {
+        // A kill point needs a job of the type in flight: top up with a new one when all are done.
+        if (
+          killPoints.billRun.length < KILLS &&
+          (await billRunStates()).every((r) => billDone(r.status))
+        )
+          await newBillRun();
+        if (
+          killPoints.bulkPdf.length < KILLS &&
+          (await bulkStates()).every((j) => bulkDone(j.status))
+        )
+          await newBulkJob();
+        server = await startServer(env);
+        // The kill lands a random time after this process has claimed a job: a kill point is a
+        // SIGKILL of a process holding a job of that type (locked_by names the pid).
+        const held = () =>
+          deps.db.read
+            .selectFrom('jobs')
+            .select('task_id')
+            .where('locked_by', 'like', `%:${String(server!.child.pid)}:%`)
+            .execute();
+        while ((await held()).length === 0) {
+          if (server.child.exitCode !== null) assert.fail(`server exited:\n${server.output()}`);
+          await delay(5);
+        }
+        const wait = Math.floor(random() * MAX_DELAY_MS);
+        await delay(wait);
+        const [tasks, runs, jobs] = await Promise.all([held(), billRunStates(), bulkStates()]);
+        await server.stop('SIGKILL');
+        assert.equal(server.child.signalCode, 'SIGKILL', server.output());
+        kills++;
+        const run = runs.find((r) => !billDone(r.status));
+        if (run !== undefined && tasks.some((j) => j.task_id.startsWith('billruns.')))
+          killPoints.billRun.push(`${run.accounts_processed}/${ACCOUNTS + 2 * bulkJobs.length}`);
+        const job = jobs.find((j) => !bulkDone(j.status));
+        if (job !== undefined && tasks.some((j) => j.task_id.startsWith('bulkpdf.')))
+          killPoints.bulkPdf.push(job.step_status);
       }
-      const wait = Math.floor(random() * MAX_DELAY_MS);
-      await delay(wait);
-      const [tasks, runs, jobs] = await Promise.all([held(), billRunStates(), bulkStates()]);
-      await server.stop('SIGKILL');
-      assert.equal(server.child.signalCode, 'SIGKILL', server.output());
-      kills++;
-      const run = runs.find((r) => !billDone(r.status));
-      if (run !== undefined && tasks.some((j) => j.task_id.startsWith('billruns.')))
-        killPoints.billRun.push(`${run.accounts_processed}/${ACCOUNTS + 2 * bulkJobs.length}`);
-      const job = jobs.find((j) => !bulkDone(j.status));
-      if (job !== undefined && tasks.some((j) => j.task_id.startsWith('bulkpdf.')))
-        killPoints.bulkPdf.push(job.step_status);
+    } finally {
+      // A failed assertion must not leave a server running (it would keep the test file alive).
+      if (server !== undefined && server.child.exitCode === null) await server.stop('SIGKILL');
     }
     process.stdout.write(
       `# crash [${ctx.target.name}]: ${kills} SIGKILLs; bill-run kill points ${killPoints.billRun.length}: ${killPoints.billRun.join(', ')}\n` +
@@ -244,7 +263,8 @@ forEachDb('crash safety: folio serve SIGKILLed at random points', (ctx) => {
         if (server.child.exitCode !== null) assert.fail(`server exited:\n${server.output()}`);
         await delay(50);
       }
-      for (const r of await billRunStates()) assert.equal(r.status, 'Completed', `bill run ${r.id}`);
+      for (const r of await billRunStates())
+        assert.equal(r.status, 'Completed', `bill run ${r.id}`);
 
       const invoices = await deps.db.read
         .selectFrom('invoices')
@@ -288,7 +308,7 @@ forEachDb('crash safety: folio serve SIGKILLed at random points', (ctx) => {
         );
       }
     } finally {
-      await server.stop('SIGTERM');
+      await server.stop(server.child.exitCode === null ? 'SIGTERM' : 'SIGKILL');
     }
 
     const referenced = new Set<string>();

@@ -196,7 +196,11 @@ const requestOf = (op: Operation, auth: Record<string, string>): fc.Arbitrary<Re
           raw = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
           break;
         case 'invalid-utf8':
-          raw = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+          raw = Buffer.concat([
+            Buffer.from('{"name":"'),
+            Buffer.from([0xc3, 0x28, 0xff]),
+            Buffer.from('"}'),
+          ]);
           break;
         case 'not-json':
           raw = `{"a":${key}`;
@@ -210,7 +214,13 @@ const requestOf = (op: Operation, auth: Record<string, string>): fc.Arbitrary<Re
           raw = gzipSync(Buffer.from(`{"a":"${'0'.repeat(11 * 1024 * 1024)}"}`));
           break;
         case 'content-type':
-          headers['content-type'] = ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'image/png'][key.length % 5]!;
+          headers['content-type'] = [
+            'text/plain',
+            'application/xml',
+            'multipart/form-data; boundary=x',
+            'application/json; charset=latin1',
+            'image/png',
+          ][key.length % 5]!;
           raw = JSON.stringify(value ?? {});
           break;
         case 'odd-headers': {
@@ -250,12 +260,16 @@ const snapshot = async (db: import('kysely').Kysely<never>, dialect: string): Pr
   const tables =
     dialect === 'postgres'
       ? (
-          await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`.execute(
+          await sql<{
+            t: string;
+          }>`select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`.execute(
             db,
           )
         ).rows
       : (
-          await sql<{ t: string }>`select name as t from sqlite_master where type = 'table' and name not like 'sqlite_%' order by 1`.execute(
+          await sql<{
+            t: string;
+          }>`select name as t from sqlite_master where type = 'table' and name not like 'sqlite_%' order by 1`.execute(
             db,
           )
         ).rows;
@@ -280,7 +294,9 @@ forEachDb('bad input on every route', (ctx) => {
     const db = deps.db.db as unknown as import('kysely').Kysely<never>;
     let cases = 0;
     const seen: Record<string, number> = {};
-    process.stdout.write(`# fuzz seed [${ctx.target.name}]: ${SEED} (replay: FOLIO_FUZZ_SEED=${SEED})\n`);
+    process.stdout.write(
+      `# fuzz seed [${ctx.target.name}]: ${SEED} (replay: FOLIO_FUZZ_SEED=${SEED})\n`,
+    );
     for (const op of ops) {
       const auth: Record<string, string> = op.path.startsWith('/folio/')
         ? { authorization: 'Bearer demo-admin' }

@@ -41,7 +41,7 @@ export const startServer = async (
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => rej(new Error(`server did not start:\n${out}`)), 60_000);
     const check = (): void => {
       const m = /Folio listening on (http:\/\/[^\s]+)/.exec(out);
       if (m !== null) {
