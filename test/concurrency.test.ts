@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- response bodies are read as untyped JSON and checked by the assertions */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are read as untyped JSON and checked by the assertions */
 /**
  * Concurrency through the routes (issue 11, docs/reliability.md), on SQLite and PostgreSQL.
  * Already covered elsewhere and not repeated here: one Idempotency-Key executes once

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- response bodies are read as untyped JSON and checked by the assertions */
 /**
  * Crash safety harness (issue 11, docs/reliability.md): a real `folio serve` process runs bill
  * runs and bulk PDF → ZIP jobs and is SIGKILLed at seeded random moments, then restarted, again
@@ -114,7 +113,7 @@ forEachDb('crash safety: folio serve SIGKILLed at random points', (ctx) => {
         payload,
       });
       assert.equal(r.statusCode, 200, r.body);
-      return r.json() as Record<string, any>;
+      return r.json() as Record<string, string>;
     };
     const product = await post('/v1/object/product', {
       Name: 'Gold',
@@ -162,7 +161,7 @@ forEachDb('crash safety: folio serve SIGKILLed at random points', (ctx) => {
       const m = billRuns.length + 1;
       const end = new Date(Date.UTC(2026, m, 0)).toISOString().slice(0, 10);
       const run = await post('/v1/bill-runs', { batches: ['AllBatches'], targetDate: end });
-      billRuns.push(run.id as string);
+      billRuns.push(run.id!);
     };
     const newBulkJob = async () => {
       const docs = [
@@ -180,7 +179,7 @@ forEachDb('crash safety: folio serve SIGKILLed at random points', (ctx) => {
         indexFileFormat: 'CSV',
         generateMissingPDF: true,
       });
-      bulkJobs.push({ id: job.jobId as string, docs });
+      bulkJobs.push({ id: job.jobId!, docs });
     };
     const billRunStates = async () =>
       billRuns.length === 0

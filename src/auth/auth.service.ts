@@ -164,7 +164,7 @@ const guesses = new WeakMap<object, Map<string, GuessWindow>>();
 
 const guessLimit = (deps: Deps, address: string, clientId: string) => {
   let all = guesses.get(deps.db);
-  if (all === undefined) guesses.set(deps.db, (all = new Map()));
+  if (all === undefined) guesses.set(deps.db, (all = new Map<string, GuessWindow>()));
   const now = deps.clock.now().getTime();
   const keys: [string, number][] = [
     [`a:${address}`, GUESSES_PER_ADDRESS],

@@ -242,13 +242,8 @@ export const buildApp = async <D extends HttpDeps>(
     // route: C1.11's unknown-path answer, 404 {"message":"Not Found"}, instead of Fastify's own
     // 400/414 body (found by the fuzz suite, docs/reliability.md). Keys are ≤ 32 chars (C0.3).
     frameworkErrors: (_err, request, reply) => {
-      const r = routeNotFoundReply();
       void reply.header('Zuora-Request-Id', request.id);
-      return reply
-        .code(r.status)
-        .headers(r.headers)
-        .type('application/json; charset=utf-8')
-        .send(JSON.stringify(r.body));
+      void sendErrorReply(reply, routeNotFoundReply());
     },
     ajv: { customOptions: { allErrors: false } },
   });

@@ -149,19 +149,45 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
   // left): once the lease has expired, such a job is failed permanently with a clear reason.
   const sweep = async (): Promise<void> => {
     const now = clock.now();
-    await db
-      .updateTable('jobs')
-      .set({
-        failed_at: iso(now),
-        last_error: 'The runner holding the last attempt stopped responding (lease expired).',
-        locked_at: null,
-        locked_by: null,
-        updated_at: iso(now),
-      })
+    const stale = iso(new Date(now.getTime() - leaseMs));
+    const exhausted = await db
+      .selectFrom('jobs')
+      .select('id')
       .where('failed_at', 'is', null)
-      .where('locked_at', '<', iso(new Date(now.getTime() - leaseMs)))
+      .where('locked_at', '<', stale)
       .where((w) => w('attempts', '>=', w.ref('max_attempts')))
       .execute();
+    for (const { id } of exhausted) {
+      const row = await db
+        .updateTable('jobs')
+        .set({
+          failed_at: iso(now),
+          last_error: 'The runner holding the last attempt stopped responding (lease expired).',
+          locked_at: null,
+          locked_by: null,
+          updated_at: iso(now),
+        })
+        .where('id', '=', id)
+        .where('failed_at', 'is', null)
+        .where('locked_at', '<', stale)
+        .returningAll()
+        .executeTakeFirst();
+      if (row !== undefined) await failedForGood(row);
+    }
+  };
+
+  /** Tells the job's task that it failed for good (Task.onFailed), once. */
+  const failedForGood = async (row: JobRow): Promise<void> => {
+    const task = tasks.get(row.task_id);
+    if (task?.onFailed === undefined) return;
+    const jobLog = log.child({ jobId: row.id, taskId: row.task_id });
+    try {
+      const payload: unknown = JSON.parse(row.payload);
+      if (Value.Errors(task.schema, payload).First() !== undefined) return;
+      await task.onFailed(payload as never, { deps: options.deps(), log: jobLog });
+    } catch (err) {
+      jobLog.error({ err }, 'onFailed of a failed job threw');
+    }
   };
 
   /**
@@ -327,7 +353,10 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
     } finally {
       clearInterval(heartbeat);
     }
-    if (outcome === 'failed') jobLog.error({ error }, 'job failed permanently');
+    if (outcome === 'failed') {
+      jobLog.error({ error }, 'job failed permanently');
+      await failedForGood(row);
+    }
     const labels = { task: task === undefined ? 'unknown' : task.id, outcome };
     counter.inc(labels);
     duration.observe(labels, (performance.now() - started) / 1000);
