@@ -17,6 +17,9 @@ export interface RunningServer {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
+/** How long a server may take to print its address (generous: CI machines can be loaded). */
+const START_TIMEOUT_MS = 60_000;
+
 /** Starts `node src/main.ts serve` and resolves once it prints its address. */
 export const startServer = async (
   env: Record<string, string> = {},
@@ -41,7 +44,13 @@ export const startServer = async (
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${out}`)), 60_000);
+    // A server that has not listened in time is killed, never left running: an orphaned child
+    // keeps the parent's pipes open and the calling test or bench would never exit (seen in CI's
+    // bench --quick with a machine loaded to 20).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`server did not start in ${String(START_TIMEOUT_MS)} ms:\n${out}`));
+    }, START_TIMEOUT_MS);
     const check = (): void => {
       const m = /Folio listening on (http:\/\/[^\s]+)/.exec(out);
       if (m !== null) {
