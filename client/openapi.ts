@@ -892,6 +892,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example invalid_client */
+                        error: string;
+                        error_description?: string;
+                    };
+                };
+            };
         };
     };
     folioListOauthClients: {

@@ -28,7 +28,13 @@ export const authRoutes = async (app: FastifyInstance, deps: Deps): Promise<void
         tags: ['OAuth'],
         body: TokenForm,
         consumes: ['application/x-www-form-urlencoded'],
-        response: { 200: ZuoraTokenResponse, 400: OauthError, 401: OauthError, 415: OauthError },
+        response: {
+          200: ZuoraTokenResponse,
+          400: OauthError,
+          401: OauthError,
+          415: OauthError,
+          429: OauthError,
+        },
       },
     },
     async (request) => {
@@ -38,6 +44,7 @@ export const authRoutes = async (app: FastifyInstance, deps: Deps): Promise<void
         client_id: request.body.client_id,
         client_secret: request.body.client_secret,
         entityIdsHeader: Array.isArray(header) ? header.join(',') : header,
+        address: request.ip,
       });
     },
   );

@@ -130,6 +130,8 @@ export interface TokenRequest {
   client_secret?: string | undefined;
   /** The `Zuora-Entity-Ids` header: narrows the token to one entity (C1.2). */
   entityIdsHeader?: string | undefined;
+  /** The caller's address, for the guessing limit. */
+  address?: string | undefined;
 }
 
 export interface TokenResponse {
@@ -139,6 +141,65 @@ export interface TokenResponse {
   scope: string;
   jti: string;
 }
+
+/**
+ * Credential guessing on `/oauth/token` is limited, not slowed: per caller address, at most
+ * GUESSES_PER_CLIENT failed checks of one client id and GUESSES_PER_ADDRESS failed checks in all
+ * per GUESS_WINDOW_MS; past that the address gets 429 `rate_limited` with Retry-After until the
+ * window ends, even with the right secret (else guessing would go on behind the 429s). Keyed by
+ * address so that nobody can lock a client out of other addresses. Zuora documents no such
+ * limit; the 429 is C1.11's rate-limit answer in the token route's RFC 6749 body (C1.2).
+ * Per process: with N nodes an address gets N times the budget, still far below what a
+ * 160-bit secret would need.
+ */
+export const GUESS_WINDOW_MS = 60_000;
+export const GUESSES_PER_CLIENT = 10;
+export const GUESSES_PER_ADDRESS = 30;
+
+interface GuessWindow {
+  start: number;
+  failures: number;
+}
+const guesses = new WeakMap<object, Map<string, GuessWindow>>();
+
+const guessLimit = (deps: Deps, address: string, clientId: string) => {
+  let all = guesses.get(deps.db);
+  if (all === undefined) guesses.set(deps.db, (all = new Map<string, GuessWindow>()));
+  const now = deps.clock.now().getTime();
+  const keys: [string, number][] = [
+    [`a:${address}`, GUESSES_PER_ADDRESS],
+    [`c:${address}:${clientId}`, GUESSES_PER_CLIENT],
+  ];
+  const current = (k: string): GuessWindow | undefined => {
+    const w = all.get(k);
+    if (w !== undefined && now - w.start >= GUESS_WINDOW_MS) {
+      all.delete(k);
+      return undefined;
+    }
+    return w;
+  };
+  return {
+    check: (): void => {
+      for (const [k, max] of keys) {
+        const w = current(k);
+        if (w !== undefined && w.failures >= max) {
+          const retry = Math.max(1, Math.ceil((w.start + GUESS_WINDOW_MS - now) / 1000));
+          throw new AppError('rate_limited', 'Too many failed authentication attempts.', {
+            headers: { 'Retry-After': String(retry) },
+          });
+        }
+      }
+    },
+    fail: (): void => {
+      if (all.size > 100_000) all.clear();
+      for (const [k] of keys) {
+        const w = current(k);
+        if (w === undefined) all.set(k, { start: now, failures: 1 });
+        else w.failures++;
+      }
+    },
+  };
+};
 
 const badRequest = (message: string, field: string) => new AppError('invalid', message, { field });
 
@@ -160,13 +221,18 @@ export const issueToken = async (deps: Deps, req: TokenRequest): Promise<TokenRe
     throw badRequest('client_id is invalid.', 'client_id');
   if (req.client_secret.length > 42) throw badRequest('client_secret is invalid.', 'client_secret');
 
+  const limit = guessLimit(deps, req.address ?? '', req.client_id);
+  limit.check();
   const client = await store.findClient(deps.db.read, req.client_id);
   const given = Buffer.from(hashSecret(client?.secret_salt ?? 'x', req.client_secret), 'hex');
   const ok =
     client !== undefined &&
     client.revoked_at === null &&
     timingSafeEqual(given, Buffer.from(client.secret_hash, 'hex'));
-  if (!ok) throw new AppError('unauthenticated', 'Bad client credentials');
+  if (!ok) {
+    limit.fail();
+    throw new AppError('unauthenticated', 'Bad client credentials');
+  }
 
   let entityIds = JSON.parse(client.entity_ids) as string[];
   const wanted = req.entityIdsHeader?.trim().toLowerCase();

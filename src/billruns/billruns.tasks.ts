@@ -39,6 +39,15 @@ const guarded = async (ctx: TaskContext<Deps>, ref: JobRef, step: () => Promise<
   }
 };
 
+/**
+ * A processing job failed for good. After a thrown last attempt `guarded` has already moved the
+ * run to `Error` (then this does nothing: the run is no longer Processing); after a runner died
+ * in the last attempt nobody had, and the run would stay `Processing` forever (crash harness,
+ * docs/reliability.md).
+ */
+const crashedLastAttempt = async (p: JobRef, { deps }: { deps: Deps }): Promise<void> =>
+  failBillRun(deps, pick(p), 'The bill run failed: an internal error occurred.');
+
 const pick = (p: JobRef): JobRef => ({
   tenantId: p.tenantId,
   entityId: p.entityId,
@@ -46,14 +55,23 @@ const pick = (p: JobRef): JobRef => ({
 });
 
 export const billrunsTasks: readonly Task<Deps>[] = [
-  defineTask<Deps, typeof Ref>(TASKS.plan, Ref, async (p, ctx) =>
-    guarded(ctx, pick(p), () => planBillRun(ctx.deps, pick(p))),
+  defineTask<Deps, typeof Ref>(
+    TASKS.plan,
+    Ref,
+    async (p, ctx) => guarded(ctx, pick(p), () => planBillRun(ctx.deps, pick(p))),
+    { onFailed: crashedLastAttempt },
   ),
-  defineTask<Deps, typeof ChunkRef>(TASKS.chunk, ChunkRef, async (p, ctx) =>
-    guarded(ctx, pick(p), () => billChunk(ctx.deps, pick(p), p.chunk)),
+  defineTask<Deps, typeof ChunkRef>(
+    TASKS.chunk,
+    ChunkRef,
+    async (p, ctx) => guarded(ctx, pick(p), () => billChunk(ctx.deps, pick(p), p.chunk)),
+    { onFailed: crashedLastAttempt },
   ),
-  defineTask<Deps, typeof Ref>(TASKS.finish, Ref, async (p, ctx) =>
-    guarded(ctx, pick(p), () => finishBillRun(ctx.deps, pick(p))),
+  defineTask<Deps, typeof Ref>(
+    TASKS.finish,
+    Ref,
+    async (p, ctx) => guarded(ctx, pick(p), () => finishBillRun(ctx.deps, pick(p))),
+    { onFailed: crashedLastAttempt },
   ),
   defineTask<Deps, typeof Ref>(TASKS.post, Ref, async (p, ctx) => runPost(ctx.deps, pick(p))),
   defineTask<Deps, typeof Ref>(TASKS.cancel, Ref, async (p, ctx) => runCancel(ctx.deps, pick(p))),

@@ -355,6 +355,21 @@ const fail = async (
 };
 
 /**
+ * A step's job failed for good (its last attempt threw, or its runner died in it): the whole
+ * job ends `Error` (C5.4) instead of staying `Executing` forever. Found by the crash harness
+ * (docs/reliability.md).
+ */
+export const failJob = async (deps: Deps, ref: JobRef): Promise<void> => {
+  await deps.db.db.transaction().execute(async (tx) => {
+    await store.updateJob(tx, scopeOf(ref), ref.jobId, ['Submitted', 'Executing'], {
+      status: 'Error',
+      message: 'The bulk PDF job failed: an internal error occurred.',
+      updated_at: nowIso(deps, scopeOf(ref)),
+    });
+  });
+};
+
+/**
  * Step 1 (`TasksCreated`): archived PDFs kept by `ignoreArchivedFiles=false` fail the whole job
  * with no ZIPs (C5.4); otherwise generation (when any PDF is missing) or zipping follows.
  */

@@ -6,7 +6,7 @@
  * and is renamed into place, so a crash never leaves a half file under the final key; the meta
  * file is renamed first, then the data, so an object is visible only once both exist.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, rmSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -34,6 +34,30 @@ export interface LocalFileStoreOptions {
 const isMissing = (e: unknown): boolean =>
   (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR';
 
+const isDeadPid = (pid: number): boolean => {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+};
+
+const removeDeadWritersTempFiles = (tmp: string): void => {
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch (e) {
+    if (isMissing(e)) return;
+    throw e;
+  }
+  for (const name of names) {
+    const m = /^(\d+)-/.exec(name);
+    if (m !== null && isDeadPid(Number(m[1]))) rmSync(join(tmp, name), { force: true });
+  }
+};
+
 export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
   const root = resolve(options.dir);
   const objects = join(root, 'objects');
@@ -46,6 +70,12 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
     if (!p.startsWith(base + sep)) throw new Error(`file key escapes the store: ${key}`);
     return p;
   };
+  // Temp files are named `<pid>-<id>.*`. A process killed mid-write (SIGKILL) leaves its temp
+  // files behind; they are removed when a store opens on the directory and their writer is
+  // gone. A live writer (another process sharing the directory) is never touched. Found by the
+  // crash harness (docs/reliability.md): every kill during a write left an orphan in tmp/.
+  removeDeadWritersTempFiles(tmp);
+
   const dataPath = (key: string) => inside(objects, checkKey(key));
   const metaPath = (key: string) => inside(meta, checkKey(key), '.json');
 
@@ -94,7 +124,7 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
       const target = dataPath(key);
       const metaTarget = metaPath(key);
       await mkdir(tmp, { recursive: true });
-      const name = options.ids.id();
+      const name = `${process.pid}-${options.ids.id()}`;
       const tmpData = join(tmp, `${name}.data`);
       const tmpMeta = join(tmp, `${name}.meta`);
       try {

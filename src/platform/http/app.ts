@@ -251,6 +251,13 @@ export const buildApp = async <D extends HttpDeps>(
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? BODY_LIMIT,
     return503OnClosing: true,
+    // A path segment longer than the router's limit (100) or with a broken %-escape matches no
+    // route: C1.11's unknown-path answer, 404 {"message":"Not Found"}, instead of Fastify's own
+    // 400/414 body (found by the fuzz suite, docs/reliability.md). Keys are ≤ 32 chars (C0.3).
+    frameworkErrors: (_err, request, reply) => {
+      void reply.header('Zuora-Request-Id', request.id);
+      void sendErrorReply(reply, routeNotFoundReply());
+    },
     ajv: { customOptions: { allErrors: false } },
   });
   const adminToken = adminTokenOf(deps.config);

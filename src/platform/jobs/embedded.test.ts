@@ -19,12 +19,30 @@ let abortSeen: boolean | undefined;
 
 const Key = Type.Object({ key: Type.String() });
 const testTasks: Task<Deps>[] = [
-  defineTask<Deps, typeof Key>('jobstest.record', Key, async (p) => {
-    ran.push(p.key);
-  }),
-  defineTask<Deps, typeof Key>('jobstest.fail', Key, async (p) => {
-    throw new Error(`boom ${p.key}`);
-  }),
+  defineTask<Deps, typeof Key>(
+    'jobstest.record',
+    Key,
+    async (p) => {
+      ran.push(p.key);
+    },
+    {
+      onFailed: async (p) => {
+        ran.push(`failed:${p.key}`);
+      },
+    },
+  ),
+  defineTask<Deps, typeof Key>(
+    'jobstest.fail',
+    Key,
+    async (p) => {
+      throw new Error(`boom ${p.key}`);
+    },
+    {
+      onFailed: async (p) => {
+        ran.push(`failed:${p.key}`);
+      },
+    },
+  ),
   defineTask<Deps, typeof Key>('jobstest.parent', Key, async (p, ctx) => {
     ran.push(p.key);
     await ctx.deps.db.db.transaction().execute(async (tx) => {
@@ -171,6 +189,7 @@ forEachDb(
       assert.equal(failed!.attempts, 3);
       assert.equal(failed!.last_error, 'boom x');
       assert.equal(failed!.failed_at, clock.now().toISOString());
+      assert.deepEqual(ran, ['failed:x'], 'Task.onFailed is called once, after the last attempt');
       clock.advance(86_400_000);
       assert.equal((await deps.queue.runUntilIdle()).failed, 0);
       const metrics = await deps.metrics.getSingleMetricAsString('folio_jobs_total');
@@ -302,7 +321,10 @@ forEachDb(
       const [row] = await jobRows(deps);
       assert.match(row!.last_error!, /lease expired/);
       assert.notEqual(row!.failed_at, null);
-      assert.deepEqual(ran, []);
+      // The handler never saw the failure, so the task is told once (Task.onFailed).
+      assert.deepEqual(ran, ['failed:last']);
+      await deps.queue.runUntilIdle();
+      assert.deepEqual(ran, ['failed:last']);
       await deps.db.db.deleteFrom('jobs').execute();
     });
 

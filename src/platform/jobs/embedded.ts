@@ -156,18 +156,84 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
   // left): once the lease has expired, such a job is failed permanently with a clear reason.
   const sweep = async (): Promise<void> => {
     const now = clock.now();
+    const stale = iso(new Date(now.getTime() - leaseMs));
+    const exhausted = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('failed_at', 'is', null)
+      .where('locked_at', '<', stale)
+      .where((w) => w('attempts', '>=', w.ref('max_attempts')))
+      .execute();
+    for (const { id } of exhausted) {
+      const row = await db
+        .updateTable('jobs')
+        .set({
+          failed_at: iso(now),
+          last_error: 'The runner holding the last attempt stopped responding (lease expired).',
+          locked_at: null,
+          locked_by: null,
+          updated_at: iso(now),
+        })
+        .where('id', '=', id)
+        .where('failed_at', 'is', null)
+        .where('locked_at', '<', stale)
+        .returningAll()
+        .executeTakeFirst();
+      if (row !== undefined) await failedForGood(row);
+    }
+  };
+
+  /** Tells the job's task that it failed for good (Task.onFailed), once. */
+  const failedForGood = async (row: JobRow): Promise<void> => {
+    const task = tasks.get(row.task_id);
+    if (task?.onFailed === undefined) return;
+    const jobLog = log.child({ jobId: row.id, taskId: row.task_id });
+    try {
+      const payload: unknown = JSON.parse(row.payload);
+      if (Value.Errors(task.schema, payload).First() !== undefined) return;
+      await task.onFailed(payload as never, { deps: options.deps(), log: jobLog });
+    } catch (err) {
+      jobLog.error({ err }, 'onFailed of a failed job threw');
+    }
+  };
+
+  /**
+   * Locks held by runners of this host whose process is gone (SIGKILL, OOM, power cut of the
+   * process only) are made stale at once instead of after the lease, so a restarted embedded
+   * server resumes its work immediately. Only a certain death counts: another host's runner, a
+   * pid that is alive (or reused) or not ours to signal (EPERM) keeps its lease. The lock is
+   * backdated rather than cleared so the normal claim and the last-attempt sweep handle it.
+   * Found by the crash harness (docs/reliability.md): a killed server's jobs waited the lease.
+   */
+  const releaseDeadLocalRunners = async (): Promise<void> => {
+    const held = await db
+      .selectFrom('jobs')
+      .select('locked_by')
+      .distinct()
+      .where('locked_by', 'is not', null)
+      .where('failed_at', 'is', null)
+      .execute();
+    const host = hostname();
+    const dead = held
+      .map((r) => r.locked_by!)
+      .filter((by) => {
+        const [h, pid] = by.split(':');
+        const n = Number(pid);
+        if (h !== host || by === workerId || !Number.isInteger(n) || n <= 0) return false;
+        if (n === process.pid) return false;
+        try {
+          process.kill(n, 0);
+          return false;
+        } catch (e) {
+          return (e as NodeJS.ErrnoException).code === 'ESRCH';
+        }
+      });
+    if (dead.length === 0) return;
     await db
       .updateTable('jobs')
-      .set({
-        failed_at: iso(now),
-        last_error: 'The runner holding the last attempt stopped responding (lease expired).',
-        locked_at: null,
-        locked_by: null,
-        updated_at: iso(now),
-      })
+      .set({ locked_at: iso(new Date(0)) })
+      .where('locked_by', 'in', dead)
       .where('failed_at', 'is', null)
-      .where('locked_at', '<', iso(new Date(now.getTime() - leaseMs)))
-      .where((w) => w('attempts', '>=', w.ref('max_attempts')))
       .execute();
   };
 
@@ -294,7 +360,10 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
     } finally {
       clearInterval(heartbeat);
     }
-    if (outcome === 'failed') jobLog.error({ error }, 'job failed permanently');
+    if (outcome === 'failed') {
+      jobLog.error({ error }, 'job failed permanently');
+      await failedForGood(row);
+    }
     const labels = { task: task === undefined ? 'unknown' : task.id, outcome };
     counter.inc(labels);
     duration.observe(labels, (performance.now() - started) / 1000);
@@ -457,7 +526,14 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
       const controller = new AbortController();
       runner = controller;
       controllers.add(controller);
-      for (let i = 0; i < concurrency; i++) void track(runnerLoop(controller.signal));
+      const loops = (): void => {
+        for (let i = 0; i < concurrency; i++) void track(runnerLoop(controller.signal));
+      };
+      void track(
+        releaseDeadLocalRunners()
+          .catch((err: unknown) => log.warn({ err }, 'releasing dead runners failed'))
+          .then(loops),
+      );
     },
 
     stop: async () => {

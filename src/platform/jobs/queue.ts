@@ -36,6 +36,13 @@ export interface Task<D> {
   readonly schema: TSchema;
   /** Called with a payload that has already passed `schema`. */
   readonly handler: (payload: never, ctx: TaskContext<D>) => Promise<void>;
+  /**
+   * Called once when a job of this task fails for good — its last attempt threw, or its runner
+   * died during the last attempt (then the handler never saw the failure) — so the task can
+   * move its domain row to an error state instead of leaving it in progress forever. Errors it
+   * throws are logged, not retried.
+   */
+  readonly onFailed?: ((payload: never, ctx: { deps: D; log: Log }) => Promise<void>) | undefined;
 }
 
 /** Declares a task; the runner checks the payload against `schema` before calling `handler`. */
@@ -43,7 +50,13 @@ export const defineTask = <D, S extends TSchema>(
   id: string,
   schema: S,
   handler: (payload: Static<S>, ctx: TaskContext<D>) => Promise<void>,
-): Task<D> => ({ id, schema, handler });
+  options: { onFailed?: (payload: Static<S>, ctx: { deps: D; log: Log }) => Promise<void> } = {},
+): Task<D> => ({
+  id,
+  schema,
+  handler,
+  ...(options.onFailed === undefined ? {} : { onFailed: options.onFailed }),
+});
 
 /** The explicit task list as a map; duplicate or malformed ids are fatal at start up. */
 export const taskRegistry = <D>(tasks: readonly Task<D>[]): ReadonlyMap<string, Task<D>> => {
