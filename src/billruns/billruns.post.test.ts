@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDb, seedTenant, tokenFor } from '../../test/harness.ts';
+import { seedCatalog } from '../../test/billing-fixtures.ts';
 import { findMemos } from '../memos/memos.service.ts';
 
 const NEW = { 'zuora-version': '2024-05-20' };
@@ -25,28 +26,7 @@ forEachDb('bill-run post of credit memos', (ctx) => {
     const t = await seedTenant(ctx.deps, 'Memos');
     scope = { tenantId: t.tenantId, entityId: t.entityId };
     token = await tokenFor(ctx.app, t);
-    const p = await ok('POST', '/v1/object/product', {
-      Name: 'P',
-      EffectiveStartDate: '2020-01-01',
-      EffectiveEndDate: '2099-12-31',
-    });
-    const rp = await ok('POST', '/v1/object/product-rate-plan', {
-      Name: 'Monthly',
-      ProductId: p.Id,
-    });
-    const charge = await ok('POST', '/v1/object/product-rate-plan-charge', {
-      Name: 'Fee',
-      ProductRatePlanId: rp.Id,
-      ChargeType: 'Recurring',
-      ChargeModel: 'Flat Fee Pricing',
-      BillingPeriod: 'Month',
-      BillCycleType: 'DefaultFromCustomer',
-      TriggerEvent: 'ContractEffective',
-      UseDiscountSpecificAccountingCode: false,
-      ProductRatePlanChargeTierData: {
-        ProductRatePlanChargeTier: [{ Currency: 'USD', Price: 30 }],
-      },
-    });
+    const catalog = await seedCatalog(ctx.app, token);
     const account = async (name: string, price: number) =>
       (
         await ok('POST', '/v1/accounts', {
@@ -62,8 +42,8 @@ forEachDb('bill-run post of credit memos', (ctx) => {
             termType: 'EVERGREEN',
             subscribeToRatePlans: [
               {
-                productRatePlanId: rp.Id,
-                chargeOverrides: [{ productRatePlanChargeId: charge.Id, price }],
+                productRatePlanId: catalog.planId,
+                chargeOverrides: [{ productRatePlanChargeId: catalog.chargeId, price }],
               },
             ],
           },

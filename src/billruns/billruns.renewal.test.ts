@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDb, seedTenant, tokenFor } from '../../test/harness.ts';
+import { seedCatalog } from '../../test/billing-fixtures.ts';
 
 const NEW = { 'zuora-version': '2024-05-20' };
 
@@ -65,29 +66,7 @@ forEachDb('bill-run autoRenewal', (ctx) => {
   test('setup: a $30 monthly plan', async () => {
     const t = await seedTenant(ctx.deps, 'Renewals');
     token = await tokenFor(ctx.app, t);
-    const p = await ok('POST', '/v1/object/product', {
-      Name: 'P',
-      EffectiveStartDate: '2020-01-01',
-      EffectiveEndDate: '2099-12-31',
-    });
-    const rp = await ok('POST', '/v1/object/product-rate-plan', {
-      Name: 'Monthly',
-      ProductId: p.Id,
-    });
-    await ok('POST', '/v1/object/product-rate-plan-charge', {
-      Name: 'Fee',
-      ProductRatePlanId: rp.Id,
-      ChargeType: 'Recurring',
-      ChargeModel: 'Flat Fee Pricing',
-      BillingPeriod: 'Month',
-      BillCycleType: 'DefaultFromCustomer',
-      TriggerEvent: 'ContractEffective',
-      UseDiscountSpecificAccountingCode: false,
-      ProductRatePlanChargeTierData: {
-        ProductRatePlanChargeTier: [{ Currency: 'USD', Price: 30 }],
-      },
-    });
-    planId = rp.Id;
+    planId = (await seedCatalog(ctx.app, token)).planId;
   });
 
   test('with autoRenewal, a term ending on the target date is renewed first and its next period billed', async () => {

@@ -4,6 +4,7 @@
  */
 import { AppError, invalid, notFound, rule } from '../platform/errors.ts';
 import { toIso } from '../platform/clock.ts';
+import { addDays, daysBetween, daysInMonth, monthDay } from '../platform/dates.ts';
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import {
@@ -276,28 +277,6 @@ export const isDate = (s: string): boolean => {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 };
-
-export const addDays = (date: string, days: number): string => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
-
-const daysInMonth = (y: number, m0: number): number =>
-  new Date(Date.UTC(y, m0 + 1, 0)).getUTCDate();
-
-/** The date `months` months after `date`, on `day` (31 = month end, clamped to the month). */
-export const monthDay = (date: string, months: number, day: number): string => {
-  const y = Number(date.slice(0, 4));
-  const m0 = Number(date.slice(5, 7)) - 1 + months;
-  const yy = y + Math.floor(m0 / 12);
-  const mm = ((m0 % 12) + 12) % 12;
-  const dd = Math.min(day, daysInMonth(yy, mm));
-  return `${yy}-${String(mm + 1).padStart(2, '0')}-${String(dd).padStart(2, '0')}`;
-};
-
-const daysBetween = (a: string, b: string): number =>
-  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 const today = (deps: Deps, tenantId: string): string =>
   toIso(deps.clock.now(tenantId)).slice(0, 10);
@@ -911,7 +890,7 @@ export const billCycleDaysOf = (billCycleDay: string | null, runDay: string): 'a
   if (billCycleDay !== 'AsRunDay') return [Number(billCycleDay)];
   // AsRunDay: the run's day, and on a month's last day every BCD ≥ it (C3.4.1).
   const d = Number(runDay.slice(8, 10));
-  const last = daysInMonth(Number(runDay.slice(0, 4)), Number(runDay.slice(5, 7)) - 1);
+  const last = daysInMonth(Number(runDay.slice(0, 4)), Number(runDay.slice(5, 7)));
   if (d < last) return [d];
   return Array.from({ length: 32 - d }, (_, i) => d + i);
 };
