@@ -16,7 +16,7 @@ import { findInvoices } from '../invoices/invoices.service.ts';
 import { findMemos } from '../memos/memos.service.ts';
 import { findAccount } from '../accounts/accounts.service.ts';
 import { latestDocumentFiles, type DocumentFile } from '../files/files.service.ts';
-import { generateDocumentPdf, pdfFileName } from '../pdfs/pdfs.service.ts';
+import { generateDocumentPdfs, pdfFileName } from '../pdfs/pdfs.service.ts';
 import { buildIndexFile, type IndexEntry } from './bulkpdf.index.ts';
 import * as store from './bulkpdf.store.ts';
 import type { BulkPdfDocumentRow, BulkPdfJobRow, NewBulkPdfDocumentRow } from './bulkpdf.table.ts';
@@ -392,12 +392,17 @@ export const startJob = async (deps: Deps, ref: JobRef): Promise<void> => {
 };
 
 /** How many PDFs one generate job renders at once (the pool spreads them over its threads). */
-const GENERATE_BATCH = 32;
+/**
+ * Documents generated per round: large enough that the database work (one load, two short
+ * transactions, one mark) is amortised, small enough to stay under bind-parameter limits and to
+ * lose little work to a crash.
+ */
+const GENERATE_BATCH = 200;
 
 /**
  * Step 2 (`GenerateMissPDF`): renders missing PDFs in parallel batches; a document whose
  * generation fails goes to `failedDocuments` and the job continues (C5.4). Resumable: each
- * document is marked as it is done, so a restarted job renders only what is left.
+ * batch is marked as it is done, so a restarted job renders only what is left.
  */
 export const generateMissing = async (
   deps: Deps,
@@ -416,20 +421,29 @@ export const generateMissing = async (
       GENERATE_BATCH,
     );
     if (batch.length === 0) break;
-    const results = await Promise.allSettled(
-      batch.map((d) => generateDocumentPdf(deps, scope, d.doc_type as DocType, d.document_id)),
-    );
-    for (const [i, r] of results.entries()) {
-      const d = batch[i]!;
-      if (r.status === 'fulfilled') await store.markGenerated(deps.db.db, j.id, d.position);
-      else
-        await fail(
-          deps,
-          ref,
-          [d],
-          `PDF generation failed for ${d.doc_type} ${d.document_id}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`,
-        );
+    const generated: number[] = [];
+    const failed = new Map<string, BulkPdfDocumentRow[]>();
+    for (const docType of ['Invoice', 'CreditMemo', 'DebitMemo'] as const) {
+      const docs = batch.filter((d) => d.doc_type === docType);
+      if (docs.length === 0) continue;
+      const results = await generateDocumentPdfs(
+        deps,
+        scope,
+        docType,
+        docs.map((d) => d.document_id),
+      );
+      for (const d of docs) {
+        const r = results.get(d.document_id);
+        if (r?.ok === true) {
+          generated.push(d.position);
+          continue;
+        }
+        const message = `PDF generation failed for ${d.doc_type} ${d.document_id}: ${r === undefined ? 'no result' : r.error.message}`;
+        failed.set(message, [...(failed.get(message) ?? []), d]);
+      }
     }
+    await store.markGeneratedMany(deps.db.db, j.id, generated);
+    for (const [message, docs] of failed) await fail(deps, ref, docs, message);
   }
   await deps.db.db.transaction().execute(async (tx) => {
     const moved = await store.updateJob(tx, scope, j.id, ['Executing'], {

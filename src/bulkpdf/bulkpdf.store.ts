@@ -94,6 +94,21 @@ export const markGenerated = async (db: Db, jobId: string, position: number): Pr
     .execute();
 };
 
+/** `markGenerated` for many positions at once (one statement per batch of generated PDFs). */
+export const markGeneratedMany = async (
+  db: Db,
+  jobId: string,
+  positions: readonly number[],
+): Promise<void> => {
+  if (positions.length === 0) return;
+  await db
+    .updateTable('bulk_pdf_documents')
+    .set({ needs_pdf: 0 })
+    .where('job_id', '=', jobId)
+    .where('position', 'in', positions)
+    .execute();
+};
+
 export const assignPart = async (
   db: Db,
   jobId: string,
