@@ -85,16 +85,7 @@ export const failDocuments = async (
       .execute();
 };
 
-export const markGenerated = async (db: Db, jobId: string, position: number): Promise<void> => {
-  await db
-    .updateTable('bulk_pdf_documents')
-    .set({ needs_pdf: 0 })
-    .where('job_id', '=', jobId)
-    .where('position', '=', position)
-    .execute();
-};
-
-/** `markGenerated` for many positions at once (one statement per batch of generated PDFs). */
+/** Marks documents of a job as having their PDF now (one statement per batch of generated PDFs). */
 export const markGeneratedMany = async (
   db: Db,
   jobId: string,
