@@ -77,7 +77,14 @@ export const TASKS = {
   plan: 'bulkpdf.plan',
   zip: 'bulkpdf.zip',
   finish: 'bulkpdf.finish',
+  purge: 'bulkpdf.purge',
 } as const;
+
+/** C5.3: "Jobs are kept 30 days": then the job and its ZIPs are deleted. */
+export const RETENTION_DAYS = 30;
+const RETENTION_MS = RETENTION_DAYS * 86_400_000;
+/** The time, by the tenant's clock, after which a job created at `createdAt` is gone (C5.3). */
+const expiresAt = (createdAt: string): number => new Date(createdAt).getTime() + RETENTION_MS;
 
 /** The payload of every bulk PDF job. */
 export interface JobRef {
@@ -284,6 +291,16 @@ export const createBulkPdfJob = async (
       accepted,
     );
     await enqueue(deps, tx, TASKS.start, { jobId, ...scope });
+    // C5.3: the purge is scheduled with the job, in its transaction, so no job outlives it.
+    await deps.queue.add(
+      tx,
+      TASKS.purge,
+      { jobId, ...scope },
+      {
+        runAt: new Date(deps.clock.now().getTime() + RETENTION_MS),
+        jobKey: `${TASKS.purge}:${jobId}`,
+      },
+    );
   });
   return { jobId, invalidIds, skippedDocuments };
 };
@@ -306,7 +323,9 @@ export const getBulkPdfJob = async (
   jobId: string,
 ): Promise<BulkPdfJob> => {
   const j = await store.findJob(deps.db.read, scope, jobId);
-  if (j === undefined) throw notFound('Bulk PDF job', jobId);
+  // C5.3: past 30 days a job is unknown, even before its purge job has run.
+  if (j === undefined || deps.clock.now(scope.tenantId).getTime() >= expiresAt(j.created_at))
+    throw notFound('Bulk PDF job', jobId);
   const failed = await store.listDocuments(deps.db.read, j.id, { failed: true });
   return {
     jobId: j.id,
@@ -635,4 +654,35 @@ export const finishJob = async (deps: Deps, ref: JobRef): Promise<void> => {
     file_urls: JSON.stringify(urls),
     updated_at: nowIso(deps, scope),
   });
+};
+
+/** Every object of a job's ZIPs lives under this prefix (see `partKey`). */
+const jobPrefix = (jobId: string): string => `bulk-pdf-generation/${jobId}/`;
+
+/**
+ * Task `bulkpdf.purge` (C5.3: jobs are kept 30 days): deletes the job's ZIPs from the FileStore,
+ * then its rows. Scheduled when the job is created; by the tenant's clock, so a tenant whose test
+ * clock is behind gets the purge rescheduled for when its 30 days are over. Idempotent: a retry
+ * after a crash deletes what is left.
+ */
+export const purgeJob = async (deps: Deps, ref: JobRef): Promise<void> => {
+  const scope = scopeOf(ref);
+  const j = await store.findJob(deps.db.db, scope, ref.jobId);
+  if (j === undefined) return;
+  const left = expiresAt(j.created_at) - deps.clock.now(scope.tenantId).getTime();
+  if (left > 0) {
+    await deps.db.db.transaction().execute(async (tx) => {
+      // No jobKey: this very job still holds the key while it runs.
+      await deps.queue.add(tx, TASKS.purge, ref, {
+        runAt: new Date(deps.clock.now().getTime() + left),
+      });
+    });
+    return;
+  }
+  const keys: string[] = [];
+  for await (const f of deps.files.list(jobPrefix(j.id))) keys.push(f.key);
+  for (const p of await store.listParts(deps.db.db, j.id))
+    if (!keys.includes(p.storage_key)) keys.push(p.storage_key);
+  for (const key of keys) await deps.files.delete(key);
+  await deps.db.db.transaction().execute((tx) => store.deleteJob(tx, scope, j.id));
 };

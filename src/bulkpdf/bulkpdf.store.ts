@@ -152,3 +152,17 @@ export const completePart = async (
     .executeTakeFirstOrThrow();
   return { partsDone: j.parts_done, partCount: j.part_count };
 };
+
+/** Deletes a job with its documents and parts (C5.3 purge). */
+export const deleteJob = async (db: Db, s: Scope, id: string): Promise<void> => {
+  const job = await findJob(db, s, id);
+  if (job === undefined) return;
+  await db.deleteFrom('bulk_pdf_documents').where('job_id', '=', id).execute();
+  await db.deleteFrom('bulk_pdf_parts').where('job_id', '=', id).execute();
+  await db
+    .deleteFrom('bulk_pdf_jobs')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .execute();
+};

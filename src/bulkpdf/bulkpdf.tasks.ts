@@ -7,6 +7,7 @@ import {
   finishJob,
   generateMissing,
   planParts,
+  purgeJob,
   startJob,
   zipPart,
 } from './bulkpdf.service.ts';
@@ -24,4 +25,5 @@ export const bulkpdfTasks: readonly Task<Deps>[] = [
   defineTask(TASKS.plan, JobRef, (p, { deps, signal }) => planParts(deps, p, signal)),
   defineTask(TASKS.zip, JobRef, (p, { deps, signal }) => zipPart(deps, p, signal)),
   defineTask(TASKS.finish, JobRef, (p, { deps }) => finishJob(deps, p)),
+  defineTask(TASKS.purge, JobRef, (p, { deps }) => purgeJob(deps, p)),
 ];
