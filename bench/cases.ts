@@ -10,6 +10,7 @@ import { bulkPdfCase } from './cases/bulk-pdf.ts';
 import { seedCase } from './cases/seed.ts';
 import { billRunCase } from './cases/billrun.ts';
 import { bulkRssCase } from './cases/bulk-rss.ts';
+import { pdfRenderCase } from './cases/pdf-render.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -21,4 +22,5 @@ export const cases: readonly BenchCase[] = [
   seedCase,
   billRunCase,
   bulkRssCase,
+  pdfRenderCase,
 ];

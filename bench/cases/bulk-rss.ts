@@ -93,7 +93,7 @@ export const bulkRssCase: BenchCase = {
   name: 'bulk-rss',
   title: 'Bulk PDF → ZIP: memory of a 100,000-document export',
   run: async (ctx) => {
-    const n = ctx.quick ? 300 : 100_000;
+    const n = ctx.quick ? 200 : 100_000;
     const rss: number[] = [];
     const rate: number[] = [];
     // One run: a 100,000-document export takes minutes and its peak RSS varies little.
