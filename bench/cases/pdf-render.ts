@@ -31,6 +31,22 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** A page.pdf() slower than this is taken as hung (seen once here with parallel headless pages). */
+const PDF_TIMEOUT_MS = 30_000;
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`page.pdf() did not answer within ${ms / 1000} s`)),
+        ms,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
+
 /** A bench invoice: the sample with a few more lines, as a real one-page invoice has. */
 const DOC: PdfDocument = {
   ...SAMPLE_INVOICE,
@@ -96,7 +112,7 @@ const startChromium = async (pages: number): Promise<Browser | string> => {
       opened.push({ pdf: () => page.pdf({ format: 'Letter', printBackground: true }) });
     }
     return {
-      pages: opened,
+      pages: opened.map((p) => ({ pdf: () => withTimeout(p.pdf(), PDF_TIMEOUT_MS) })),
       close: async () => {
         await context.close();
         rmSync(userDataDir, { recursive: true, force: true });
@@ -121,22 +137,32 @@ export const pdfRenderCase: BenchCase = {
     const cOne: number[] = [];
     const cMany: number[] = [];
     let browser: Browser | string | undefined;
+    let chromiumFailure: string | undefined;
     try {
       browser = await startChromium(threads);
       const input = { document: DOC, settings: defaultPdfSettings };
       // Warm-up: JIT, worker start, Chromium's first layout.
       await rate(20, 1, () => renderPdf(DOC, defaultPdfSettings));
       await rate(20, threads * 2, () => pool.run(input));
-      if (typeof browser !== 'string') for (const p of browser.pages) await p.pdf();
+      if (typeof browser !== 'string')
+        try {
+          for (const p of browser.pages) await p.pdf();
+        } catch (e) {
+          chromiumFailure = (e as Error).message;
+        }
       for (let r = 0; r < ctx.runs; r++) {
         ctx.log(`pdf-render: run ${r + 1}`);
         one.push(await rate(nPdfkit, 1, () => renderPdf(DOC, defaultPdfSettings)));
         many.push(await rate(nPdfkit, threads * 2, () => pool.run(input)));
-        if (typeof browser !== 'string') {
+        if (typeof browser !== 'string' && chromiumFailure === undefined) {
           const b = browser;
-          cOne.push(await rate(nChromium, 1, () => b.pages[0]!.pdf()));
-          let k = 0;
-          cMany.push(await rate(nChromium, threads, () => b.pages[k++ % threads]!.pdf()));
+          try {
+            cOne.push(await rate(nChromium, 1, () => b.pages[0]!.pdf()));
+            let k = 0;
+            cMany.push(await rate(nChromium, threads, () => b.pages[k++ % threads]!.pdf()));
+          } catch (e) {
+            chromiumFailure = (e as Error).message;
+          }
         }
       }
     } finally {
@@ -146,7 +172,9 @@ export const pdfRenderCase: BenchCase = {
     const peer = (samples: number[]): Measured =>
       typeof browser === 'string' || browser === undefined
         ? missing(typeof browser === 'string' ? browser : 'Chromium not started')
-        : measured(samples);
+        : chromiumFailure !== undefined
+          ? missing(`Chromium failed during the run: ${chromiumFailure}`)
+          : measured(samples);
     const chromiumName = 'Chromium page.pdf() (playwright-core)';
     const rows: ResultRow[] = [
       {
