@@ -9,6 +9,8 @@ import { idleMemoryCase } from './cases/idle-memory.ts';
 import { bulkPdfCase } from './cases/bulk-pdf.ts';
 import { seedCase } from './cases/seed.ts';
 import { billRunCase } from './cases/billrun.ts';
+import { bulkRssCase } from './cases/bulk-rss.ts';
+import { pdfRenderCase } from './cases/pdf-render.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -19,4 +21,6 @@ export const cases: readonly BenchCase[] = [
   bulkPdfCase,
   seedCase,
   billRunCase,
+  bulkRssCase,
+  pdfRenderCase,
 ];

@@ -35,7 +35,7 @@ export const CONFIG_KEYS = {
   filesUrl: {
     schema: filesUrl,
     default: 'file:./.folio/files',
-    doc: 'File storage: `file:DIR` (local directory) or `memory:` (tests).',
+    doc: 'File storage: `file:DIR` (local directory), `s3://bucket/prefix` (S3-compatible bucket; see the `s3*` keys) or `memory:` (tests).',
   },
   publicUrl: {
     schema: Type.String({ pattern: '^https?://[^\\s]+$' }),
@@ -167,6 +167,32 @@ export const CONFIG_KEYS = {
     default: '',
     secret: true,
     doc: 'OAuth client secret of the client commands (default: the demo client secret).',
+  },
+  s3Endpoint: {
+    schema: Type.String({ pattern: '^https?://[^\\s]+$' }),
+    default: '',
+    doc: 'Endpoint of the S3-compatible server for `s3://` file URLs (MinIO, Ceph, …); unset: AWS S3 of `s3Region`.',
+  },
+  s3Region: {
+    schema: Type.String({ minLength: 1, maxLength: 64 }),
+    default: 'us-east-1',
+    doc: 'Region of the S3 bucket (S3-compatible servers usually accept any).',
+  },
+  s3AccessKeyId: {
+    schema: Type.String({ minLength: 1 }),
+    default: '',
+    doc: 'Access key id for the S3 bucket; unset (with the secret): the AWS SDK default chain (AWS_* env, instance role).',
+  },
+  s3SecretAccessKey: {
+    schema: Type.String({ minLength: 1 }),
+    default: '',
+    secret: true,
+    doc: 'Secret access key for the S3 bucket.',
+  },
+  s3ForcePathStyle: {
+    schema: Type.Boolean(),
+    default: false,
+    doc: 'Address the bucket path-style (`endpoint/bucket/key`), which most S3-compatible servers need (`on`/`off`).',
   },
 } as const satisfies Record<
   string,

@@ -100,7 +100,19 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
       leaseMs: config.jobLeaseSeconds * 1000,
       pollIntervalMs: config.jobPollIntervalMs,
     }),
-    files: openFileStore(config.filesUrl, { ids, signer: urls }),
+    files: await openFileStore(config.filesUrl, {
+      ids,
+      signer: urls,
+      s3: {
+        endpoint: config.s3Endpoint,
+        region: config.s3Region,
+        accessKeyId: config.s3AccessKeyId,
+        secretAccessKey: config.s3SecretAccessKey,
+        forcePathStyle: config.s3ForcePathStyle,
+        expirySeconds: config.urlExpirySeconds,
+        clock,
+      },
+    }),
     urls,
     limits: createLimiter(config),
     pdf: createPdfPool(config.pdfWorkers),
@@ -118,5 +130,7 @@ export const closeDeps = async (deps: Deps): Promise<void> => {
   await deps.queue.stop();
   await deps.pdf.close();
   deps.mailer?.close();
+  // The S3 store holds an HTTP connection pool; the local and memory stores hold nothing.
+  (deps.files as { close?: () => void }).close?.();
   await deps.db.destroy();
 };

@@ -14,9 +14,38 @@ import { createTestContext, seedTenant } from '../../test/harness.ts';
 import { seedDocuments } from '../../test/bulkpdf-seed.ts';
 import { createZipWriter } from '../../src/platform/zip/zip.ts';
 import { createBulkPdfJob, getBulkPdfJob } from '../../src/bulkpdf/bulkpdf.service.ts';
-import { defaultPdfSettings, renderPdf } from '../../src/pdfs/pdfs.service.ts';
+import { defaultPdfSettings, renderPdf, type PdfDocument } from '../../src/pdfs/pdfs.service.ts';
 
 const MiB = 1024 * 1024;
+
+/** A one-line invoice, as the bench's PDFs look. */
+export const SAMPLE_INVOICE: PdfDocument = {
+  kind: 'Invoice',
+  number: 'INV00000001',
+  draft: false,
+  documentDate: '2026-03-12',
+  accountNumber: 'A00000001',
+  accountName: 'Acme',
+  currency: 'USD',
+  billTo: { name: 'Ada Lovelace' },
+  soldTo: { name: 'Ada Lovelace' },
+  items: [
+    {
+      serviceStartDate: '2026-03-01',
+      serviceEndDate: '2026-03-31',
+      chargeName: 'Fee',
+      quantity: '1',
+      unitPrice: '30',
+      amount: '30',
+    },
+  ],
+  subtotal: '30',
+  tax: '0',
+  total: '30',
+  applied: '0',
+  balance: '30',
+  createdOn: '2026-03-12T00:00:00Z',
+};
 
 /** Synthetic PDF-sized buffers (random bytes: PDFs are already compressed). */
 const buffers = (count: number, size: number): Buffer[] =>
@@ -98,36 +127,7 @@ export const bulkPdfCase: BenchCase = {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const pdf = await renderPdf(
-      {
-        kind: 'Invoice',
-        number: 'INV00000001',
-        draft: false,
-        documentDate: '2026-03-12',
-        accountNumber: 'A00000001',
-        accountName: 'Acme',
-        currency: 'USD',
-        billTo: { name: 'Ada Lovelace' },
-        soldTo: { name: 'Ada Lovelace' },
-        items: [
-          {
-            serviceStartDate: '2026-03-01',
-            serviceEndDate: '2026-03-31',
-            chargeName: 'Fee',
-            quantity: '1',
-            unitPrice: '30',
-            amount: '30',
-          },
-        ],
-        subtotal: '30',
-        tax: '0',
-        total: '30',
-        applied: '0',
-        balance: '30',
-        createdOn: '2026-03-12T00:00:00Z',
-      },
-      defaultPdfSettings,
-    );
+    const pdf = await renderPdf(SAMPLE_INVOICE, defaultPdfSettings);
     const rendered = ctx.quick ? 50 : 10_000;
     const missingN = ctx.quick ? 20 : 2_000;
     const withPdfs: number[] = [];

@@ -204,6 +204,21 @@ export const listContacts = async (
   accountId: string,
 ): Promise<Contact[]> => (await store.listContacts(deps.db.read, scope, accountId)).map(toContact);
 
+/** The contacts of several accounts, by account id. */
+export const listContactsOfAccounts = async (
+  deps: Deps,
+  scope: Scope,
+  accountIds: readonly string[],
+): Promise<Map<string, Contact[]>> => {
+  const out = new Map<string, Contact[]>();
+  for (const r of await store.listContactsOfAccounts(deps.db.read, scope, accountIds)) {
+    const list = out.get(r.account_id) ?? [];
+    list.push(toContact(r));
+    out.set(r.account_id, list);
+  }
+  return out;
+};
+
 /** Sets the BCD of an account that has none yet (C4: from the first subscription). */
 export const setBillCycleDayIfUnset = async (
   deps: Deps,

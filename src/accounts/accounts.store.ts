@@ -53,6 +53,22 @@ export const listContacts = async (db: Db, s: Scope, accountId: string): Promise
     .where('account_id', '=', accountId)
     .execute();
 
+/** The contacts of several accounts (bulk PDF generation loads in batches). */
+export const listContactsOfAccounts = async (
+  db: Db,
+  s: Scope,
+  accountIds: readonly string[],
+): Promise<ContactRow[]> =>
+  accountIds.length === 0
+    ? []
+    : db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('account_id', 'in', accountIds)
+        .execute();
+
 export const setBillCycleDay = async (
   db: Db,
   s: Scope,

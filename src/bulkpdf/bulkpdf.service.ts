@@ -16,7 +16,7 @@ import { findInvoices } from '../invoices/invoices.service.ts';
 import { findMemos } from '../memos/memos.service.ts';
 import { findAccount } from '../accounts/accounts.service.ts';
 import { latestDocumentFiles, type DocumentFile } from '../files/files.service.ts';
-import { generateDocumentPdf, pdfFileName } from '../pdfs/pdfs.service.ts';
+import { generateDocumentPdfs, pdfFileName } from '../pdfs/pdfs.service.ts';
 import { buildIndexFile, type IndexEntry } from './bulkpdf.index.ts';
 import * as store from './bulkpdf.store.ts';
 import type { BulkPdfDocumentRow, BulkPdfJobRow, NewBulkPdfDocumentRow } from './bulkpdf.table.ts';
@@ -77,7 +77,14 @@ export const TASKS = {
   plan: 'bulkpdf.plan',
   zip: 'bulkpdf.zip',
   finish: 'bulkpdf.finish',
+  purge: 'bulkpdf.purge',
 } as const;
+
+/** C5.3: "Jobs are kept 30 days": then the job and its ZIPs are deleted. */
+export const RETENTION_DAYS = 30;
+const RETENTION_MS = RETENTION_DAYS * 86_400_000;
+/** The time, by the tenant's clock, after which a job created at `createdAt` is gone (C5.3). */
+const expiresAt = (createdAt: string): number => new Date(createdAt).getTime() + RETENTION_MS;
 
 /** The payload of every bulk PDF job. */
 export interface JobRef {
@@ -284,6 +291,16 @@ export const createBulkPdfJob = async (
       accepted,
     );
     await enqueue(deps, tx, TASKS.start, { jobId, ...scope });
+    // C5.3: the purge is scheduled with the job, in its transaction, so no job outlives it.
+    await deps.queue.add(
+      tx,
+      TASKS.purge,
+      { jobId, ...scope },
+      {
+        runAt: new Date(deps.clock.now().getTime() + RETENTION_MS),
+        jobKey: `${TASKS.purge}:${jobId}`,
+      },
+    );
   });
   return { jobId, invalidIds, skippedDocuments };
 };
@@ -306,7 +323,9 @@ export const getBulkPdfJob = async (
   jobId: string,
 ): Promise<BulkPdfJob> => {
   const j = await store.findJob(deps.db.read, scope, jobId);
-  if (j === undefined) throw notFound('Bulk PDF job', jobId);
+  // C5.3: past 30 days a job is unknown, even before its purge job has run.
+  if (j === undefined || deps.clock.now(scope.tenantId).getTime() >= expiresAt(j.created_at))
+    throw notFound('Bulk PDF job', jobId);
   const failed = await store.listDocuments(deps.db.read, j.id, { failed: true });
   return {
     jobId: j.id,
@@ -407,12 +426,17 @@ export const startJob = async (deps: Deps, ref: JobRef): Promise<void> => {
 };
 
 /** How many PDFs one generate job renders at once (the pool spreads them over its threads). */
-const GENERATE_BATCH = 32;
+/**
+ * Documents generated per round: large enough that the database work (one load, two short
+ * transactions, one mark) is amortised, small enough to stay under bind-parameter limits and to
+ * lose little work to a crash.
+ */
+const GENERATE_BATCH = 200;
 
 /**
  * Step 2 (`GenerateMissPDF`): renders missing PDFs in parallel batches; a document whose
  * generation fails goes to `failedDocuments` and the job continues (C5.4). Resumable: each
- * document is marked as it is done, so a restarted job renders only what is left.
+ * batch is marked as it is done, so a restarted job renders only what is left.
  */
 export const generateMissing = async (
   deps: Deps,
@@ -431,20 +455,29 @@ export const generateMissing = async (
       GENERATE_BATCH,
     );
     if (batch.length === 0) break;
-    const results = await Promise.allSettled(
-      batch.map((d) => generateDocumentPdf(deps, scope, d.doc_type as DocType, d.document_id)),
-    );
-    for (const [i, r] of results.entries()) {
-      const d = batch[i]!;
-      if (r.status === 'fulfilled') await store.markGenerated(deps.db.db, j.id, d.position);
-      else
-        await fail(
-          deps,
-          ref,
-          [d],
-          `PDF generation failed for ${d.doc_type} ${d.document_id}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`,
-        );
+    const generated: number[] = [];
+    const failed = new Map<string, BulkPdfDocumentRow[]>();
+    for (const docType of ['Invoice', 'CreditMemo', 'DebitMemo'] as const) {
+      const docs = batch.filter((d) => d.doc_type === docType);
+      if (docs.length === 0) continue;
+      const results = await generateDocumentPdfs(
+        deps,
+        scope,
+        docType,
+        docs.map((d) => d.document_id),
+      );
+      for (const d of docs) {
+        const r = results.get(d.document_id);
+        if (r?.ok === true) {
+          generated.push(d.position);
+          continue;
+        }
+        const message = `PDF generation failed for ${d.doc_type} ${d.document_id}: ${r === undefined ? 'no result' : r.error.message}`;
+        failed.set(message, [...(failed.get(message) ?? []), d]);
+      }
     }
+    await store.markGeneratedMany(deps.db.db, j.id, generated);
+    for (const [message, docs] of failed) await fail(deps, ref, docs, message);
   }
   await deps.db.db.transaction().execute(async (tx) => {
     const moved = await store.updateJob(tx, scope, j.id, ['Executing'], {
@@ -703,4 +736,35 @@ export const listBulkPdfJobs = async (
     }),
     more: rows.length > JOBS_PAGE_SIZE,
   };
+};
+
+/** Every object of a job's ZIPs lives under this prefix (see `partKey`). */
+const jobPrefix = (jobId: string): string => `bulk-pdf-generation/${jobId}/`;
+
+/**
+ * Task `bulkpdf.purge` (C5.3: jobs are kept 30 days): deletes the job's ZIPs from the FileStore,
+ * then its rows. Scheduled when the job is created; by the tenant's clock, so a tenant whose test
+ * clock is behind gets the purge rescheduled for when its 30 days are over. Idempotent: a retry
+ * after a crash deletes what is left.
+ */
+export const purgeJob = async (deps: Deps, ref: JobRef): Promise<void> => {
+  const scope = scopeOf(ref);
+  const j = await store.findJob(deps.db.db, scope, ref.jobId);
+  if (j === undefined) return;
+  const left = expiresAt(j.created_at) - deps.clock.now(scope.tenantId).getTime();
+  if (left > 0) {
+    await deps.db.db.transaction().execute(async (tx) => {
+      // No jobKey: this very job still holds the key while it runs.
+      await deps.queue.add(tx, TASKS.purge, ref, {
+        runAt: new Date(deps.clock.now().getTime() + left),
+      });
+    });
+    return;
+  }
+  const keys: string[] = [];
+  for await (const f of deps.files.list(jobPrefix(j.id))) keys.push(f.key);
+  for (const p of await store.listParts(deps.db.db, j.id))
+    if (!keys.includes(p.storage_key)) keys.push(p.storage_key);
+  for (const key of keys) await deps.files.delete(key);
+  await deps.db.db.transaction().execute((tx) => store.deleteJob(tx, scope, j.id));
 };

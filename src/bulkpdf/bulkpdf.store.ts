@@ -85,12 +85,18 @@ export const failDocuments = async (
       .execute();
 };
 
-export const markGenerated = async (db: Db, jobId: string, position: number): Promise<void> => {
+/** Marks documents of a job as having their PDF now (one statement per batch of generated PDFs). */
+export const markGeneratedMany = async (
+  db: Db,
+  jobId: string,
+  positions: readonly number[],
+): Promise<void> => {
+  if (positions.length === 0) return;
   await db
     .updateTable('bulk_pdf_documents')
     .set({ needs_pdf: 0 })
     .where('job_id', '=', jobId)
-    .where('position', '=', position)
+    .where('position', 'in', positions)
     .execute();
 };
 
@@ -182,4 +188,18 @@ export const countDocumentsOfJobs = async (
     waiting: Number(r.waiting ?? 0),
     failed: Number(r.failed ?? 0),
   }));
+};
+
+/** Deletes a job with its documents and parts (C5.3 purge). */
+export const deleteJob = async (db: Db, s: Scope, id: string): Promise<void> => {
+  const job = await findJob(db, s, id);
+  if (job === undefined) return;
+  await db.deleteFrom('bulk_pdf_documents').where('job_id', '=', id).execute();
+  await db.deleteFrom('bulk_pdf_parts').where('job_id', '=', id).execute();
+  await db
+    .deleteFrom('bulk_pdf_jobs')
+    .where('tenant_id', '=', s.tenantId)
+    .where('entity_id', '=', s.entityId)
+    .where('id', '=', id)
+    .execute();
 };

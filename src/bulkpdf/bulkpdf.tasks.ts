@@ -8,6 +8,7 @@ import {
   finishJob,
   generateMissing,
   planParts,
+  purgeJob,
   startJob,
   zipPart,
 } from './bulkpdf.service.ts';
@@ -35,4 +36,5 @@ export const bulkpdfTasks: readonly Task<Deps>[] = [
   defineTask(TASKS.plan, JobRef, (p, { deps, signal }) => planParts(deps, p, signal), onFailed),
   defineTask(TASKS.zip, JobRef, (p, { deps, signal }) => zipPart(deps, p, signal), onFailed),
   defineTask(TASKS.finish, JobRef, (p, { deps }) => finishJob(deps, p), onFailed),
+  defineTask(TASKS.purge, JobRef, (p, { deps }) => purgeJob(deps, p)),
 ];

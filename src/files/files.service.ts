@@ -238,6 +238,45 @@ export const finishFileGeneration = async (
   });
 };
 
+/**
+ * `finishFileGeneration` for many versions in one transaction (bulk PDF generation: one commit
+ * per batch instead of one per document). Returns the ids of the versions it moved to Generated.
+ */
+export const finishFileGenerations = async (
+  deps: Deps,
+  scope: Scope,
+  done: readonly {
+    file: DocumentFile;
+    out: { storageKey: string; fileName: string; size: number };
+  }[],
+): Promise<Set<string>> => {
+  const now = deps.clock.now(scope.tenantId).toISOString();
+  return deps.db.db.transaction().execute(async (tx) => {
+    const moved = new Set<string>();
+    const byVersion = new Map<number, string[]>();
+    for (const { file, out } of done) {
+      const ok = await store.updateDocumentFile(tx, scope, file.id, ['Processing'], {
+        generation_status: 'Generated',
+        storage_key: out.storageKey,
+        file_name: out.fileName,
+        size: out.size,
+        error_category: null,
+        error_message: null,
+        updated_at: now,
+      });
+      if (!ok) continue;
+      moved.add(file.id);
+      byVersion.set(file.versionNumber, [
+        ...(byVersion.get(file.versionNumber) ?? []),
+        file.documentId,
+      ]);
+    }
+    for (const [version, documentIds] of byVersion)
+      await store.obsoleteOlderVersions(tx, scope, documentIds, version, now);
+    return moved;
+  });
+};
+
 /** `Pending`/`Processing` → `Error` with its category and message (C4 pdf-status). */
 export const failFileGeneration = async (
   deps: Deps,

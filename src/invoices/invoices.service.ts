@@ -224,6 +224,21 @@ export const listInvoiceItems = async (
   invoiceId: string,
 ): Promise<DocumentItem[]> => (await store.listItems(deps.db.read, scope, invoiceId)).map(toItem);
 
+/** The items of several invoices, by invoice id (in position order). */
+export const listItemsOfInvoices = async (
+  deps: Deps,
+  scope: Scope,
+  invoiceIds: readonly string[],
+): Promise<Map<string, DocumentItem[]>> => {
+  const out = new Map<string, DocumentItem[]>();
+  for (const r of await store.listItemsOfInvoices(deps.db.read, scope, invoiceIds)) {
+    const list = out.get(r.invoice_id) ?? [];
+    list.push(toItem(r));
+    out.set(r.invoice_id, list);
+  }
+  return out;
+};
+
 export const listInvoicesOfAccount = async (
   deps: Deps,
   scope: Scope,

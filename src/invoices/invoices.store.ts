@@ -64,6 +64,24 @@ export const listItems = async (db: Db, s: Scope, invoiceId: string): Promise<In
     .orderBy('position')
     .execute();
 
+/** The items of several invoices, by invoice then position (bulk PDF generation loads in batches). */
+export const listItemsOfInvoices = async (
+  db: Db,
+  s: Scope,
+  invoiceIds: readonly string[],
+): Promise<InvoiceItemRow[]> =>
+  invoiceIds.length === 0
+    ? []
+    : db
+        .selectFrom('invoice_items')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('invoice_id', 'in', invoiceIds)
+        .orderBy('invoice_id')
+        .orderBy('position')
+        .execute();
+
 export const listInvoicesOfAccount = async (
   db: Db,
   s: Scope,

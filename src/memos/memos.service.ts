@@ -215,6 +215,21 @@ export const listMemoItems = async (
   memoId: string,
 ): Promise<DocumentItem[]> => (await store.listItems(deps.db.read, scope, memoId)).map(toItem);
 
+/** The items of several memos, by memo id (in position order). */
+export const listItemsOfMemos = async (
+  deps: Deps,
+  scope: Scope,
+  memoIds: readonly string[],
+): Promise<Map<string, DocumentItem[]>> => {
+  const out = new Map<string, DocumentItem[]>();
+  for (const r of await store.listItemsOfMemos(deps.db.read, scope, memoIds)) {
+    const list = out.get(r.memo_id) ?? [];
+    list.push(toItem(r));
+    out.set(r.memo_id, list);
+  }
+  return out;
+};
+
 export const listMemosOfAccount = async (
   deps: Deps,
   scope: Scope,

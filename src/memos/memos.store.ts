@@ -63,6 +63,24 @@ export const listItems = async (db: Db, s: Scope, memoId: string): Promise<MemoI
     .orderBy('position')
     .execute();
 
+/** The items of several memos, by memo then position (bulk PDF generation loads in batches). */
+export const listItemsOfMemos = async (
+  db: Db,
+  s: Scope,
+  memoIds: readonly string[],
+): Promise<MemoItemRow[]> =>
+  memoIds.length === 0
+    ? []
+    : db
+        .selectFrom('memo_items')
+        .selectAll()
+        .where('tenant_id', '=', s.tenantId)
+        .where('entity_id', '=', s.entityId)
+        .where('memo_id', 'in', memoIds)
+        .orderBy('memo_id')
+        .orderBy('position')
+        .execute();
+
 export const listMemosOfAccount = async (db: Db, s: Scope, accountId: string): Promise<MemoRow[]> =>
   db
     .selectFrom('memos')

@@ -10,13 +10,16 @@ import type { Deps } from '../deps.ts';
 import type { Scope } from '../platform/scope.ts';
 import { sub } from '../platform/money.ts';
 import {
-  findInvoice,
   findInvoices,
-  listInvoiceItems,
+  listItemsOfInvoices,
   type DocumentItem,
 } from '../invoices/invoices.service.ts';
-import { findMemos, listMemoItems } from '../memos/memos.service.ts';
-import { findAccount, listContacts, type Contact } from '../accounts/accounts.service.ts';
+import { findMemos, listItemsOfMemos } from '../memos/memos.service.ts';
+import {
+  findAccountsByIds,
+  listContactsOfAccounts,
+  type Contact,
+} from '../accounts/accounts.service.ts';
 import {
   createFileVersions,
   findDocumentFile,
@@ -24,6 +27,7 @@ import {
   failFileGeneration,
   findDocumentFiles,
   finishFileGeneration,
+  finishFileGenerations,
   startFileGeneration,
   type DocumentFile,
 } from '../files/files.service.ts';
@@ -131,6 +135,122 @@ const toPdfItems = (items: readonly DocumentItem[]): PdfItem[] =>
     amount: it.amount,
   }));
 
+/** A document's header fields the template needs, whichever its type. */
+interface DocumentHead {
+  id: string;
+  number: string;
+  status: string;
+  accountId: string;
+  documentDate: string;
+  dueDate: string | null;
+  paymentTerm: string | null;
+  currency: string;
+  amount: string;
+  balance: string;
+  createdAt: string;
+  referredInvoiceNumber?: string;
+  reasonCode?: string;
+}
+
+/**
+ * Reads documents of one type with their items, accounts and contacts, a few queries per batch
+ * whatever its size, and resolves each one's view model (C6.2). Documents not in the scope (or
+ * whose account is not) are absent from the map. Keep batches ≤ 500 ids (bind-parameter limits).
+ */
+export const loadPdfDocuments = async (
+  deps: Deps,
+  scope: Scope,
+  docType: PdfDocType,
+  documentIds: readonly string[],
+): Promise<Map<string, LoadedDocument>> => {
+  const wanted = new Set(documentIds);
+  let heads: DocumentHead[];
+  let items: Map<string, DocumentItem[]>;
+  if (docType === 'Invoice') {
+    heads = (await findInvoices(deps, scope, [...wanted]))
+      .filter((i) => wanted.has(i.id))
+      .map((i) => ({ ...i, number: i.invoiceNumber, documentDate: i.invoiceDate }));
+    items = await listItemsOfInvoices(
+      deps,
+      scope,
+      heads.map((h) => h.id),
+    );
+  } else {
+    const memos = (await findMemos(deps, scope, docType, [...wanted])).filter((m) =>
+      wanted.has(m.id),
+    );
+    const referredIds = [
+      ...new Set(memos.flatMap((m) => (m.invoiceId === null ? [] : [m.invoiceId]))),
+    ];
+    const referred = new Map(
+      (await findInvoices(deps, scope, referredIds)).map((i) => [i.id, i.invoiceNumber]),
+    );
+    heads = memos.map((m) => {
+      const number = m.invoiceId === null ? undefined : referred.get(m.invoiceId);
+      return {
+        ...m,
+        documentDate: m.memoDate,
+        dueDate: null,
+        paymentTerm: null,
+        ...(number === undefined ? {} : { referredInvoiceNumber: number }),
+        reasonCode: m.reasonCode ?? undefined,
+      };
+    });
+    items = await listItemsOfMemos(
+      deps,
+      scope,
+      heads.map((h) => h.id),
+    );
+  }
+  const accountIds = [...new Set(heads.map((h) => h.accountId))];
+  const accounts = new Map(
+    (await findAccountsByIds(deps, scope, accountIds)).map((a) => [a.id, a]),
+  );
+  const contactsOf = await listContactsOfAccounts(deps, scope, accountIds);
+  const out = new Map<string, LoadedDocument>();
+  for (const head of heads) {
+    const account = accounts.get(head.accountId);
+    if (account === undefined) continue;
+    const contacts = contactsOf.get(account.id) ?? [];
+    const billTo = contacts.find((c) => c.id === account.billToContactId);
+    const soldTo = contacts.find((c) => c.id === account.soldToContactId) ?? billTo;
+    const document: PdfDocument = {
+      kind: docType,
+      number: head.number,
+      // C6.1: drafts get a PDF only on request, stamped "DRAFT".
+      draft: head.status === 'Draft',
+      documentDate: head.documentDate,
+      dueDate: head.dueDate ?? undefined,
+      paymentTerm: head.paymentTerm ?? undefined,
+      accountNumber: account.accountNumber,
+      accountName: account.name,
+      currency: head.currency,
+      billTo: toPdfContact(billTo, account.name),
+      soldTo: toPdfContact(soldTo, account.name),
+      items: toPdfItems(items.get(head.id) ?? []),
+      subtotal: head.amount,
+      // C7 #18: no tax is computed, so every document's tax is zero.
+      tax: '0',
+      total: head.amount,
+      applied: sub(head.amount, head.balance),
+      balance: head.balance,
+      referredInvoiceNumber: head.referredInvoiceNumber,
+      reasonCode: head.reasonCode,
+      // The document's creation instant, never "now": the same document renders to the same bytes.
+      createdOn: head.createdAt,
+    };
+    out.set(head.id, {
+      document,
+      fileName: pdfFileName({
+        number: head.number,
+        accountNumber: account.accountNumber,
+        documentDate: head.documentDate,
+      }),
+    });
+  }
+  return out;
+};
+
 /**
  * Reads a document with its items, account and contacts and resolves the template's view model
  * (C6.2). Undefined when the document is not in the scope.
@@ -140,80 +260,8 @@ export const loadPdfDocument = async (
   scope: Scope,
   docType: PdfDocType,
   documentId: string,
-): Promise<LoadedDocument | undefined> => {
-  let head: {
-    number: string;
-    status: string;
-    accountId: string;
-    documentDate: string;
-    dueDate: string | null;
-    paymentTerm: string | null;
-    currency: string;
-    amount: string;
-    balance: string;
-    createdAt: string;
-    referredInvoiceNumber?: string;
-    reasonCode?: string;
-  };
-  let items: DocumentItem[];
-  if (docType === 'Invoice') {
-    const i = await findInvoice(deps, scope, documentId);
-    if (i === undefined || i.id !== documentId) return undefined;
-    head = { ...i, number: i.invoiceNumber, documentDate: i.invoiceDate };
-    items = await listInvoiceItems(deps, scope, i.id);
-  } else {
-    const [m] = await findMemos(deps, scope, docType, [documentId]);
-    if (m === undefined || m.id !== documentId) return undefined;
-    const referred = m.invoiceId === null ? undefined : await findInvoice(deps, scope, m.invoiceId);
-    head = {
-      ...m,
-      documentDate: m.memoDate,
-      dueDate: null,
-      paymentTerm: null,
-      ...(referred === undefined ? {} : { referredInvoiceNumber: referred.invoiceNumber }),
-      reasonCode: m.reasonCode ?? undefined,
-    };
-    items = await listMemoItems(deps, scope, m.id);
-  }
-  const account = await findAccount(deps, scope, head.accountId);
-  if (account === undefined) return undefined;
-  const contacts = await listContacts(deps, scope, account.id);
-  const billTo = contacts.find((c) => c.id === account.billToContactId);
-  const soldTo = contacts.find((c) => c.id === account.soldToContactId) ?? billTo;
-  const document: PdfDocument = {
-    kind: docType,
-    number: head.number,
-    // C6.1: drafts get a PDF only on request, stamped "DRAFT".
-    draft: head.status === 'Draft',
-    documentDate: head.documentDate,
-    dueDate: head.dueDate ?? undefined,
-    paymentTerm: head.paymentTerm ?? undefined,
-    accountNumber: account.accountNumber,
-    accountName: account.name,
-    currency: head.currency,
-    billTo: toPdfContact(billTo, account.name),
-    soldTo: toPdfContact(soldTo, account.name),
-    items: toPdfItems(items),
-    subtotal: head.amount,
-    // C7 #18: no tax is computed, so every document's tax is zero.
-    tax: '0',
-    total: head.amount,
-    applied: sub(head.amount, head.balance),
-    balance: head.balance,
-    referredInvoiceNumber: head.referredInvoiceNumber,
-    reasonCode: head.reasonCode,
-    // The document's creation instant, never "now": the same document renders to the same bytes.
-    createdOn: head.createdAt,
-  };
-  return {
-    document,
-    fileName: pdfFileName({
-      number: head.number,
-      accountNumber: account.accountNumber,
-      documentDate: head.documentDate,
-    }),
-  };
-};
+): Promise<LoadedDocument | undefined> =>
+  (await loadPdfDocuments(deps, scope, docType, [documentId])).get(documentId);
 
 /** The tenant's template settings (C6.2); the defaults until a tenant sets its own. */
 export const loadPdfSettings = async (deps: Deps, tenantId: string): Promise<PdfSettings> => {
@@ -399,6 +447,79 @@ export const generateDocumentPdf = async (
     await failFileGeneration(deps, scope, file.id, categoryOf(e), (e as Error).message);
     throw e;
   }
+};
+
+/** What became of one document of `generateDocumentPdfs`. */
+export type GeneratedPdf =
+  { ok: true; file: DocumentFile & { storageKey: string } } | { ok: false; error: Error };
+
+/**
+ * `generateDocumentPdf` for a batch of documents of one type (the bulk export's
+ * `generateMissingPDF`, C5.4), with a fixed number of database round trips per batch: one load of
+ * the documents, one transaction creating their versions, the renders and stores in parallel on
+ * the pool, one transaction marking them Generated. Each document gets its own result; a failed
+ * one leaves an `Error` version, as the single-document path does.
+ */
+export const generateDocumentPdfs = async (
+  deps: Deps,
+  scope: Scope,
+  docType: PdfDocType,
+  documentIds: readonly string[],
+): Promise<Map<string, GeneratedPdf>> => {
+  const results = new Map<string, GeneratedPdf>();
+  const loaded = await loadPdfDocuments(deps, scope, docType, documentIds);
+  for (const id of documentIds)
+    if (!loaded.has(id)) results.set(id, { ok: false, error: notFound(docType, id) });
+  const found = [...new Set(documentIds)].filter((id) => loaded.has(id));
+  if (found.length === 0) return results;
+  const files = await deps.db.db.transaction().execute((tx) =>
+    createFileVersions(
+      deps,
+      tx,
+      scope,
+      found.map((documentId) => ({ documentType: docType, documentId })),
+      'Processing',
+    ),
+  );
+  const settings = await loadPdfSettings(deps, scope.tenantId);
+  const done: {
+    file: DocumentFile;
+    out: { storageKey: string; fileName: string; size: number };
+  }[] = [];
+  const failed: { file: DocumentFile; error: Error }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      const doc = loaded.get(file.documentId)!;
+      try {
+        const bytes = await deps.pdf.run({ document: doc.document, settings });
+        const storageKey = pdfStorageKey(scope, docType, file.documentId, file.id);
+        await deps.files.put(storageKey, bytes, { contentType: 'application/pdf' });
+        done.push({ file, out: { storageKey, fileName: doc.fileName, size: bytes.length } });
+      } catch (e) {
+        failed.push({ file, error: e instanceof Error ? e : new Error(String(e)) });
+      }
+    }
+  };
+  // Twice the pool's size keeps every render thread busy while stores are written.
+  await Promise.all(Array.from({ length: Math.min(files.length, deps.pdf.size * 2) }, worker));
+  const moved = await finishFileGenerations(deps, scope, done);
+  for (const { file, out } of done)
+    results.set(
+      file.documentId,
+      moved.has(file.id)
+        ? {
+            ok: true,
+            file: { ...file, generationStatus: 'Generated', ...out },
+          }
+        : { ok: false, error: new Error(`PDF version ${file.id} was changed by another job.`) },
+    );
+  for (const { file, error } of failed) {
+    await failFileGeneration(deps, scope, file.id, categoryOf(error), error.message);
+    results.set(file.documentId, { ok: false, error });
+  }
+  return results;
 };
 
 /**

@@ -10,6 +10,7 @@ import { getAccount } from '../accounts/accounts.service.ts';
 import { latestDocumentFiles, listDocumentFiles } from '../files/files.service.ts';
 import {
   generateDocumentPdf,
+  generateDocumentPdfs,
   generatePdfBatch,
   pdfStorageKey,
   requestPdfGeneration,
@@ -191,6 +192,56 @@ forEachDb('PDF generation jobs', (ctx) => {
     assert.equal(f!.errorCategory, 'InvalidData');
     assert.match(f!.errorMessage ?? '', /currency/i);
     assert.equal(f!.storageKey, null);
+  });
+
+  test('generateDocumentPdfs: one result per document; unknown and refused ones fail alone, the rest are Generated with the same bytes as one by one', async () => {
+    const good = await seedAccount(ctx.app, token, planId, { name: 'Batch A' });
+    const refused = await seedAccount(ctx.app, token, planId, { name: 'Batch B' });
+    await ctx.deps.queue.runUntilIdle();
+    await ctx.deps.db.db
+      .updateTable('invoices')
+      .set({ currency: 'usd' })
+      .where('id', '=', refused.invoiceId!)
+      .execute();
+    const unknown = 'f'.repeat(32);
+    const single = await generateDocumentPdf(ctx.deps, scope, 'Invoice', good.invoiceId!);
+    const results = await generateDocumentPdfs(ctx.deps, scope, 'Invoice', [
+      invoiceId,
+      unknown,
+      good.invoiceId!,
+      refused.invoiceId!,
+    ]);
+    assert.equal(results.size, 4);
+    const fail = (id: string) => {
+      const r = results.get(id);
+      assert.ok(r !== undefined && !r.ok, id);
+      return r.error as Error & { kind?: string };
+    };
+    assert.equal(fail(unknown).kind, 'not_found');
+    assert.match(fail(refused.invoiceId!).message, /currency/i);
+    const [refusedFile] = await listDocumentFiles(ctx.deps, scope, refused.invoiceId!);
+    assert.equal(refusedFile!.generationStatus, 'Error');
+    for (const id of [invoiceId, good.invoiceId!]) {
+      const r = results.get(id);
+      assert.ok(r?.ok === true, id);
+      const files = await listDocumentFiles(ctx.deps, scope, id);
+      assert.equal(files[0]!.id, r.file.id);
+      assert.equal(files[0]!.generationStatus, 'Generated');
+      // The batch made a new version and obsoleted the older Generated ones (C6.1).
+      assert.equal(files.filter((f) => f.generationStatus === 'Generated').length, 1);
+    }
+    const batched = results.get(good.invoiceId!);
+    assert.ok(batched?.ok === true);
+    assert.ok(
+      (await bytesOf(ctx, batched.file.storageKey)).equals(await bytesOf(ctx, single.storageKey!)),
+      'the batch renders the same bytes as the single-document path',
+    );
+    // Another tenant's document is not found in a batch either.
+    const other = await seedTenant(ctx.deps, 'Other batch');
+    const os = { tenantId: other.tenantId, entityId: other.entityId };
+    const foreign = await generateDocumentPdfs(ctx.deps, os, 'Invoice', [invoiceId]);
+    assert.equal(foreign.get(invoiceId)?.ok, false);
+    assert.equal((await listDocumentFiles(ctx.deps, os, invoiceId)).length, 0);
   });
 
   test('stored keys never mix tenants: the key starts with the tenant and entity', async () => {
