@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import type { Database } from './database.ts';
 import { openDb, type DbHandle } from './platform/db/db.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
-import { systemClock, type Clock } from './platform/clock.ts';
+import { systemClock, tenantClock, type Clock, type TenantClock } from './platform/clock.ts';
 import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
@@ -23,11 +23,13 @@ import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts
 import { ensureSetting } from './platform/db/settings.ts';
 import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
+import { loadClockSettings } from './clocks/clocks.service.ts';
 
 export interface Deps {
   config: Config;
   db: DbHandle<Database>;
-  clock: Clock;
+  /** Time, per tenant: the system (or a test's) clock with each tenant's test clock on top (issue 12). */
+  clock: TenantClock;
   ids: Ids;
   log: Log;
   metrics: Metrics;
@@ -58,16 +60,29 @@ export interface DepsOverrides {
   tasks?: readonly Task<Deps>[];
 }
 
+/** A job reads its tenant's time like a request does: after the test clocks are made current. */
+const syncingClock = (task: Task<Deps>): Task<Deps> => ({
+  ...task,
+  handler: async (payload, ctx) => {
+    await ctx.deps.clock.sync();
+    return task.handler(payload, ctx);
+  },
+});
+
 /** Builds every adapter from the configuration. The database is opened, not migrated. */
 export const createDeps = async (config: Config, overrides: DepsOverrides = {}): Promise<Deps> => {
   const log = overrides.log ?? createLog(config.logLevel as 'info');
   // A duplicate or malformed task id fails start up before anything is opened.
-  const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])]);
+  const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])].map(syncingClock));
   const db = await openDb<Database>(
     config.dbUrl,
     overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema },
   );
-  const clock = overrides.clock ?? systemClock();
+  const clock = tenantClock(
+    overrides.clock ?? systemClock(),
+    () => loadClockSettings(db.db),
+    config.clockCacheMs,
+  );
   const ids = overrides.ids ?? randomIds();
   const metrics = createMetrics();
   const urls = createUrlSigner({
