@@ -152,10 +152,10 @@ export const CONFIG_KEYS = {
     default: 'billing@folio.invalid',
     doc: 'Sender address of delivered invoice emails.',
   },
-  clockCacheMs: {
+  emulatorCacheMs: {
     schema: int(0, 60000),
     default: 1000,
-    doc: "How long a process caches the tenants' test clocks (issue 12): a clock changed by another process shows within this time (0 = read on every request and job).",
+    doc: "How long a process caches the tenants' test clocks and lifecycle modes (issue 12): a change made by another process shows within this time (0 = read on every request and job).",
   },
   seed: {
     schema: Type.String({ minLength: 1, maxLength: 200 }),

@@ -19,6 +19,7 @@ import type { BulkPdfTables } from './bulkpdf/bulkpdf.table.ts';
 import type { BillrunsTables } from './billruns/billruns.table.ts';
 import type { PdfsTables } from './pdfs/pdfs.table.ts';
 import type { ClocksTables } from './clocks/clocks.table.ts';
+import type { LifecycleTables } from './lifecycle/lifecycle.table.ts';
 
 export interface Database
   extends
@@ -37,7 +38,8 @@ export interface Database
     BillrunsTables,
     PdfsTables,
     BulkPdfTables,
-    ClocksTables {}
+    ClocksTables,
+    LifecycleTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -24,6 +24,12 @@ import { ensureSetting } from './platform/db/settings.ts';
 import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
 import { loadClockSettings } from './clocks/clocks.service.ts';
+import type { JobControl } from './platform/jobs/settle.ts';
+import {
+  applyForcedFailure,
+  createControlledQueue,
+  jobControl,
+} from './lifecycle/lifecycle.service.ts';
 
 export interface Deps {
   config: Config;
@@ -45,6 +51,8 @@ export interface Deps {
   pdf: PdfPool;
   /** SMTP delivery of recorded invoice emails; undefined when `FOLIO_SMTP_URL` is unset (C3.2.7). */
   mailer: Mailer | undefined;
+  /** Lifecycle control's view of status polls (issue 12 part 2): a GET may move a held job. */
+  jobControl: JobControl;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
@@ -60,11 +68,15 @@ export interface DepsOverrides {
   tasks?: readonly Task<Deps>[];
 }
 
-/** A job reads its tenant's time like a request does: after the test clocks are made current. */
-const syncingClock = (task: Task<Deps>): Task<Deps> => ({
+/**
+ * Every job reads its tenant's time like a request does (after the test clocks are made current),
+ * and a bill run or bulk-PDF job forced to fail at this job's step fails instead (issue 12).
+ */
+const controlled = (task: Task<Deps>): Task<Deps> => ({
   ...task,
   handler: async (payload, ctx) => {
     await ctx.deps.clock.sync();
+    if (await applyForcedFailure(ctx.deps, task.id, payload)) return;
     return task.handler(payload, ctx);
   },
 });
@@ -73,7 +85,7 @@ const syncingClock = (task: Task<Deps>): Task<Deps> => ({
 export const createDeps = async (config: Config, overrides: DepsOverrides = {}): Promise<Deps> => {
   const log = overrides.log ?? createLog(config.logLevel as 'info');
   // A duplicate or malformed task id fails start up before anything is opened.
-  const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])].map(syncingClock));
+  const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])].map(controlled));
   const db = await openDb<Database>(
     config.dbUrl,
     overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema },
@@ -81,7 +93,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
   const clock = tenantClock(
     overrides.clock ?? systemClock(),
     () => loadClockSettings(db.db),
-    config.clockCacheMs,
+    config.emulatorCacheMs,
   );
   const ids = overrides.ids ?? randomIds();
   const metrics = createMetrics();
@@ -102,24 +114,28 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     ids,
     log,
     metrics,
-    queue: createEmbeddedQueue<Deps>({
-      db: db.db as unknown as Kysely<JobsTables>,
-      dialect: db.dialect,
-      tasks: registry,
-      deps: () => deps,
-      clock,
-      ids,
-      log: log.child({ component: 'jobs' }),
-      metrics,
-      concurrency: config.jobConcurrency,
-      leaseMs: config.jobLeaseSeconds * 1000,
-      pollIntervalMs: config.jobPollIntervalMs,
-    }),
+    queue: createControlledQueue(
+      createEmbeddedQueue<Deps>({
+        db: db.db as unknown as Kysely<JobsTables>,
+        dialect: db.dialect,
+        tasks: registry,
+        deps: () => deps,
+        clock,
+        ids,
+        log: log.child({ component: 'jobs' }),
+        metrics,
+        concurrency: config.jobConcurrency,
+        leaseMs: config.jobLeaseSeconds * 1000,
+        pollIntervalMs: config.jobPollIntervalMs,
+      }),
+      () => deps,
+    ),
     files: openFileStore(config.filesUrl, { ids, signer: urls }),
     urls,
     limits: createLimiter(config),
     pdf: createPdfPool(config.pdfWorkers),
     mailer: createMailer(config.smtpUrl),
+    jobControl: jobControl(() => deps),
   };
   return deps;
 };

@@ -4,7 +4,7 @@
  * duration or to an instant. Everything that reads `deps.clock.now(tenantId)` follows: billing
  * dates and `today`, token expiry, idempotency retention, URL signing and expiry. The setting is
  * a table row, so every process of a deployment sees it; each process caches all rows for
- * `FOLIO_CLOCK_CACHE_MS` (`deps.clock.sync`), and the process that changes a clock applies the
+ * `FOLIO_EMULATOR_CACHE_MS` (`deps.clock.sync`), and the process that changes a clock applies the
  * change at once.
  */
 import type { Deps } from '../deps.ts';
