@@ -15,6 +15,7 @@ import { documentsRoutes } from './documents/documents.routes.ts';
 import { pdfsRoutes } from './pdfs/pdfs.routes.ts';
 import { clocksRoutes } from './clocks/clocks.routes.ts';
 import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
+import { seedsRoutes } from './seeds/seeds.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -32,4 +33,5 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   pdfsRoutes,
   clocksRoutes,
   lifecycleRoutes,
+  seedsRoutes,
 ];
