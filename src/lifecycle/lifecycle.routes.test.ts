@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- response bodies are read as untyped JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- response bodies are read as untyped JSON */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDb, seedTenant, tokenFor, type SeededTenant } from '../../test/harness.ts';
