@@ -11,6 +11,7 @@ import { seedCase } from './cases/seed.ts';
 import { billRunCase } from './cases/billrun.ts';
 import { bulkRssCase } from './cases/bulk-rss.ts';
 import { pdfRenderCase } from './cases/pdf-render.ts';
+import { emulatorCase } from './cases/emulator.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -23,4 +24,5 @@ export const cases: readonly BenchCase[] = [
   billRunCase,
   bulkRssCase,
   pdfRenderCase,
+  emulatorCase,
 ];

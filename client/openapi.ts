@@ -792,6 +792,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/folio/v1/tenants/{tenantId}/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a tenant's test clock */
+        get: operations["folioGetClock"];
+        /** Freeze a tenant's time, offset it, or reset it to real time */
+        put: operations["folioSetClock"];
+        post?: never;
+        /** Reset a tenant's time to real time */
+        delete: operations["folioResetClock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a tenant's time forward by a duration or to an instant */
+        post: operations["folioAdvanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a tenant's lifecycle mode for bill runs and bulk-PDF jobs */
+        get: operations["folioGetLifecycle"];
+        /** Set a tenant's lifecycle mode for bill runs and bulk-PDF jobs */
+        put: operations["folioSetLifecycle"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a bill run or bulk-PDF job with its lifecycle controls */
+        get: operations["folioGetJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/jobs/{id}/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Give one bill run or bulk-PDF job its own lifecycle mode (null: the tenant's) */
+        put: operations["folioSetJobLifecycle"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/jobs/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a held bill run one status, or a held bulk-PDF job one step */
+        post: operations["folioAdvanceJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/jobs/{id}/force": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Force a bill run or bulk-PDF job into Error with a reason at a chosen step */
+        post: operations["folioForceJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/seed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the seed a tenant's ids come from */
+        get: operations["folioGetSeed"];
+        /** Start a tenant's id sequence from a seed (deterministic mode) */
+        put: operations["folioSetSeed"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4476,6 +4616,1369 @@ export interface operations {
                         }[];
                         nextPage: number | null;
                         success: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioGetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description real: system time; frozen: stands still at `frozenAt`; offset: runs `offsetMs` from real time */
+                        mode: "real" | "frozen" | "offset";
+                        /**
+                         * Format: date-time
+                         * @description The tenant's current time
+                         */
+                        now: string;
+                        /** Format: date-time */
+                        frozenAt: string | null;
+                        /** @description The tenant's time minus real time, in milliseconds */
+                        offsetMs: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioSetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    mode: "real" | "frozen" | "offset";
+                    /**
+                     * @description ISO-8601 date-time with a time zone, or a date (midnight UTC)
+                     * @example 2027-01-01T00:00:00Z
+                     */
+                    at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description real: system time; frozen: stands still at `frozenAt`; offset: runs `offsetMs` from real time */
+                        mode: "real" | "frozen" | "offset";
+                        /**
+                         * Format: date-time
+                         * @description The tenant's current time
+                         */
+                        now: string;
+                        /** Format: date-time */
+                        frozenAt: string | null;
+                        /** @description The tenant's time minus real time, in milliseconds */
+                        offsetMs: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioResetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description real: system time; frozen: stands still at `frozenAt`; offset: runs `offsetMs` from real time */
+                        mode: "real" | "frozen" | "offset";
+                        /**
+                         * Format: date-time
+                         * @description The tenant's current time
+                         */
+                        now: string;
+                        /** Format: date-time */
+                        frozenAt: string | null;
+                        /** @description The tenant's time minus real time, in milliseconds */
+                        offsetMs: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioAdvanceClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description ISO-8601 duration
+                     * @example P1M
+                     */
+                    by?: string;
+                    /**
+                     * @description ISO-8601 date-time with a time zone, or a date (midnight UTC)
+                     * @example 2027-01-01T00:00:00Z
+                     */
+                    to?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description real: system time; frozen: stands still at `frozenAt`; offset: runs `offsetMs` from real time */
+                        mode: "real" | "frozen" | "offset";
+                        /**
+                         * Format: date-time
+                         * @description The tenant's current time
+                         */
+                        now: string;
+                        /** Format: date-time */
+                        frozenAt: string | null;
+                        /** @description The tenant's time minus real time, in milliseconds */
+                        offsetMs: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioGetLifecycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description real: the job runner moves jobs; immediately: the call returns with the job finished; polls: every `polls`-th GET of the status moves one step; manual: POST /folio/v1/jobs/{id}/advance moves one step */
+                        mode: "real" | "immediately" | "polls" | "manual";
+                        polls: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioSetLifecycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description real: the job runner moves jobs; immediately: the call returns with the job finished; polls: every `polls`-th GET of the status moves one step; manual: POST /folio/v1/jobs/{id}/advance moves one step */
+                    mode: "real" | "immediately" | "polls" | "manual";
+                    /** @description With mode polls: the GETs each step waits for (default 1) */
+                    polls?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description real: the job runner moves jobs; immediately: the call returns with the job finished; polls: every `polls`-th GET of the status moves one step; manual: POST /folio/v1/jobs/{id}/advance moves one step */
+                        mode: "real" | "immediately" | "polls" | "manual";
+                        polls: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioGetJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bill run id or bulk-PDF job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        kind: "BillRun" | "BulkPdf";
+                        tenantId: string;
+                        entityId: string;
+                        /** @description Status as GET shows it; Removed once a deleted run is gone */
+                        status: string;
+                        /** @description The bulk-PDF job's stepStatus; null for a bill run */
+                        stepStatus: string | null;
+                        /** @description real: the job runner moves jobs; immediately: the call returns with the job finished; polls: every `polls`-th GET of the status moves one step; manual: POST /folio/v1/jobs/{id}/advance moves one step */
+                        mode: "real" | "immediately" | "polls" | "manual";
+                        polls: number;
+                        /** @description true: the job's own mode; false: its tenant's */
+                        override: boolean;
+                        /** @description Jobs held back, waiting for an advance or a poll */
+                        heldSteps: number;
+                        force: {
+                            step: string;
+                            reason: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioSetJobLifecycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bill run id or bulk-PDF job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description null: follow the tenant's mode */
+                    mode: ("real" | "immediately" | "polls" | "manual") | (never | null);
+                    /** @description With mode polls: the GETs each step waits for (default 1) */
+                    polls?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        kind: "BillRun" | "BulkPdf";
+                        tenantId: string;
+                        entityId: string;
+                        /** @description Status as GET shows it; Removed once a deleted run is gone */
+                        status: string;
+                        /** @description The bulk-PDF job's stepStatus; null for a bill run */
+                        stepStatus: string | null;
+                        /** @description real: the job runner moves jobs; immediately: the call returns with the job finished; polls: every `polls`-th GET of the status moves one step; manual: POST /folio/v1/jobs/{id}/advance moves one step */
+                        mode: "real" | "immediately" | "polls" | "manual";
+                        polls: number;
+                        /** @description true: the job's own mode; false: its tenant's */
+                        override: boolean;
+                        /** @description Jobs held back, waiting for an advance or a poll */
+                        heldSteps: number;
+                        force: {
+                            step: string;
+                            reason: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioAdvanceJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bill run id or bulk-PDF job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        kind: "BillRun" | "BulkPdf";
+                        tenantId: string;
+                        entityId: string;
+                        /** @description Status as GET shows it; Removed once a deleted run is gone */
+                        status: string;
+                        /** @description The bulk-PDF job's stepStatus; null for a bill run */
+                        stepStatus: string | null;
+                        /** @description real: the job runner moves jobs; immediately: the call returns with the job finished; polls: every `polls`-th GET of the status moves one step; manual: POST /folio/v1/jobs/{id}/advance moves one step */
+                        mode: "real" | "immediately" | "polls" | "manual";
+                        polls: number;
+                        /** @description true: the job's own mode; false: its tenant's */
+                        override: boolean;
+                        /** @description Jobs held back, waiting for an advance or a poll */
+                        heldSteps: number;
+                        force: {
+                            step: string;
+                            reason: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioForceJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bill run id or bulk-PDF job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The status to force (only Error)
+                     * @enum {string}
+                     */
+                    status: "Error";
+                    /**
+                     * @description Shown as the bill run's ErrorMessage or the bulk-PDF job's message
+                     * @example Simulated outage
+                     */
+                    reason: string;
+                    /** @description Bill run: Processing. Bulk PDF: TasksCreated, GenerateMissPDF, PdfToZip or PostProcessing. Default: the current or next step */
+                    step?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        kind: "BillRun" | "BulkPdf";
+                        tenantId: string;
+                        entityId: string;
+                        /** @description Status as GET shows it; Removed once a deleted run is gone */
+                        status: string;
+                        /** @description The bulk-PDF job's stepStatus; null for a bill run */
+                        stepStatus: string | null;
+                        /** @description real: the job runner moves jobs; immediately: the call returns with the job finished; polls: every `polls`-th GET of the status moves one step; manual: POST /folio/v1/jobs/{id}/advance moves one step */
+                        mode: "real" | "immediately" | "polls" | "manual";
+                        polls: number;
+                        /** @description true: the job's own mode; false: its tenant's */
+                        override: boolean;
+                        /** @description Jobs held back, waiting for an advance or a poll */
+                        heldSteps: number;
+                        force: {
+                            step: string;
+                            reason: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioGetSeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description The seed the tenant's ids come from; null: random ids */
+                        seed: string | null;
+                        source: "tenant" | "deployment" | (never | null);
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioSetSeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description null: back to FOLIO_SEED, or random ids without it
+                     * @example my-test-suite
+                     */
+                    seed: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /** @description The seed the tenant's ids come from; null: random ids */
+                        seed: string | null;
+                        source: "tenant" | "deployment" | (never | null);
                     };
                 };
             };

@@ -194,6 +194,16 @@ export const CONFIG_KEYS = {
     default: false,
     doc: 'Address the bucket path-style (`endpoint/bucket/key`), which most S3-compatible servers need (`on`/`off`).',
   },
+  emulatorCacheMs: {
+    schema: int(0, 60000),
+    default: 1000,
+    doc: "How long a process caches the tenants' test clocks and lifecycle modes (issue 12): a change made by another process shows within this time (0 = read on every request and job).",
+  },
+  seed: {
+    schema: Type.String({ minLength: 1, maxLength: 200 }),
+    default: '',
+    doc: 'Deterministic mode (issue 12): with a seed, ids, numbers and PDF bytes are the same run to run for the same calls; unset: random ids. Secrets (tokens, client secrets) stay random.',
+  },
 } as const satisfies Record<
   string,
   { schema: TSchema; default: unknown; doc: string; secret?: boolean }

@@ -18,6 +18,8 @@ import type { FilesTables } from './files/files.table.ts';
 import type { BulkPdfTables } from './bulkpdf/bulkpdf.table.ts';
 import type { BillrunsTables } from './billruns/billruns.table.ts';
 import type { PdfsTables } from './pdfs/pdfs.table.ts';
+import type { ClocksTables } from './clocks/clocks.table.ts';
+import type { LifecycleTables } from './lifecycle/lifecycle.table.ts';
 
 export interface Database
   extends
@@ -35,7 +37,9 @@ export interface Database
     FilesTables,
     BillrunsTables,
     PdfsTables,
-    BulkPdfTables {}
+    BulkPdfTables,
+    ClocksTables,
+    LifecycleTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -6,8 +6,14 @@ import type { Config } from './config.ts';
 import type { Database } from './database.ts';
 import { openDb, type DbHandle } from './platform/db/db.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
-import { systemClock, type Clock } from './platform/clock.ts';
-import { randomIds, type Ids } from './platform/ids.ts';
+import { systemClock, tenantClock, type Clock, type TenantClock } from './platform/clock.ts';
+import {
+  deterministicIds,
+  randomIds,
+  runAsTenant,
+  type DeterministicIds,
+  type Ids,
+} from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { createLimiter, type Limiter } from './platform/http/limits.ts';
@@ -20,15 +26,24 @@ import { tasks as allTasks } from './tasks.ts';
 import type { FileStore } from './platform/files/files.ts';
 import { openFileStore } from './platform/files/open.ts';
 import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts';
-import { ensureSetting } from './platform/db/settings.ts';
+import { ensureSetting, type SettingsTables } from './platform/db/settings.ts';
 import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
+import { loadClockSettings } from './clocks/clocks.service.ts';
+import type { JobControl } from './platform/jobs/settle.ts';
+import {
+  applyForcedFailure,
+  createControlledQueue,
+  jobControl,
+} from './lifecycle/lifecycle.service.ts';
 
 export interface Deps {
   config: Config;
   db: DbHandle<Database>;
-  clock: Clock;
-  ids: Ids;
+  /** Time, per tenant: the system (or a test's) clock with each tenant's test clock on top (issue 12). */
+  clock: TenantClock;
+  /** Ids: random, or reproducible with a deployment or tenant seed (issue 12 part 6). */
+  ids: DeterministicIds;
   log: Log;
   metrics: Metrics;
   /** Job queue (STYLE.md "Jobs"): `add` in the caller's transaction; the runner is started by `folio serve`. */
@@ -43,10 +58,14 @@ export interface Deps {
   pdf: PdfPool;
   /** SMTP delivery of recorded invoice emails; undefined when `FOLIO_SMTP_URL` is unset (C3.2.7). */
   mailer: Mailer | undefined;
+  /** Lifecycle control's view of status polls (issue 12 part 2): a GET may move a held job. */
+  jobControl: JobControl;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
 export const SIGNING_SECRET_SETTING = 'files.signing_secret';
+/** The settings row counting starts in deterministic mode. */
+export const IDS_EPOCH_SETTING = 'ids.epoch';
 
 export interface DepsOverrides {
   clock?: Clock;
@@ -58,17 +77,54 @@ export interface DepsOverrides {
   tasks?: readonly Task<Deps>[];
 }
 
+/**
+ * Every job reads its tenant's time like a request does (after the test clocks are made current),
+ * and a bill run or bulk-PDF job forced to fail at this job's step fails instead (issue 12).
+ */
+const controlled = (task: Task<Deps>): Task<Deps> => ({
+  ...task,
+  handler: async (payload, ctx) => {
+    await ctx.deps.clock.sync();
+    if (await applyForcedFailure(ctx.deps, task.id, payload)) return;
+    // Ids made by the job come from its tenant's sequence (deterministic mode).
+    const tenantId = (payload as { tenantId?: unknown } | null)?.tenantId;
+    return runAsTenant(typeof tenantId === 'string' ? tenantId : undefined, () =>
+      task.handler(payload, ctx),
+    );
+  },
+});
+
+/** Ids given by a test: used as they are, with no seeds of their own. */
+const fixedIds = (ids: Ids): DeterministicIds => ({
+  ...ids,
+  reseed: () => {
+    throw new Error('These ids cannot be re-seeded (they were given to createDeps).');
+  },
+  seedOf: () => undefined,
+  setEpoch: () => undefined,
+});
+
 /** Builds every adapter from the configuration. The database is opened, not migrated. */
 export const createDeps = async (config: Config, overrides: DepsOverrides = {}): Promise<Deps> => {
   const log = overrides.log ?? createLog(config.logLevel as 'info');
   // A duplicate or malformed task id fails start up before anything is opened.
-  const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])]);
+  const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])].map(controlled));
   const db = await openDb<Database>(
     config.dbUrl,
     overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema },
   );
-  const clock = overrides.clock ?? systemClock();
-  const ids = overrides.ids ?? randomIds();
+  const clock = tenantClock(
+    overrides.clock ?? systemClock(),
+    () => loadClockSettings(db.db),
+    config.emulatorCacheMs,
+  );
+  const ids: DeterministicIds =
+    overrides.ids === undefined
+      ? deterministicIds(config.seed === '' ? undefined : config.seed)
+      : fixedIds(overrides.ids);
+  // Internal names (job rows, temporary files) stay random: they are never shown, and drawing
+  // them from a seeded sequence would make visible ids depend on how often a runner polled.
+  const internalIds = randomIds();
   const metrics = createMetrics();
   const urls = createUrlSigner({
     publicUrl: config.publicUrl,
@@ -87,21 +143,24 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     ids,
     log,
     metrics,
-    queue: createEmbeddedQueue<Deps>({
-      db: db.db as unknown as Kysely<JobsTables>,
-      dialect: db.dialect,
-      tasks: registry,
-      deps: () => deps,
-      clock,
-      ids,
-      log: log.child({ component: 'jobs' }),
-      metrics,
-      concurrency: config.jobConcurrency,
-      leaseMs: config.jobLeaseSeconds * 1000,
-      pollIntervalMs: config.jobPollIntervalMs,
-    }),
+    queue: createControlledQueue(
+      createEmbeddedQueue<Deps>({
+        db: db.db as unknown as Kysely<JobsTables>,
+        dialect: db.dialect,
+        tasks: registry,
+        deps: () => deps,
+        clock,
+        ids: internalIds,
+        log: log.child({ component: 'jobs' }),
+        metrics,
+        concurrency: config.jobConcurrency,
+        leaseMs: config.jobLeaseSeconds * 1000,
+        pollIntervalMs: config.jobPollIntervalMs,
+      }),
+      () => deps,
+    ),
     files: await openFileStore(config.filesUrl, {
-      ids,
+      ids: internalIds,
       signer: urls,
       s3: {
         endpoint: config.s3Endpoint,
@@ -117,13 +176,35 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     limits: createLimiter(config),
     pdf: createPdfPool(config.pdfWorkers),
     mailer: createMailer(config.smtpUrl),
+    jobControl: jobControl(() => deps),
   };
   return deps;
 };
 
 /** Runs every pending migration (on PostgreSQL, Kysely's tables go in the current schema). */
-export const migrate = async (deps: Deps): Promise<string[]> =>
-  migrateToLatest(deps.db.db as never, migrations);
+export const migrate = async (deps: Deps): Promise<string[]> => {
+  const done = await migrateToLatest(deps.db.db as never, migrations);
+  // Deterministic mode: each start on this database gets the next epoch (see deterministicIds).
+  if (deps.config.seed !== '') deps.ids.setEpoch(await nextIdsEpoch(deps.db.db as never));
+  return done;
+};
+
+/** Counts the starts in deterministic mode on this database: 1 on a fresh one. */
+const nextIdsEpoch = async (db: Kysely<SettingsTables>): Promise<number> =>
+  db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', IDS_EPOCH_SETTING)
+      .executeTakeFirst();
+    const epoch = Number(row?.value ?? 0) + 1;
+    await tx
+      .insertInto('settings')
+      .values({ key: IDS_EPOCH_SETTING, value: String(epoch) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(epoch) }))
+      .execute();
+    return epoch;
+  });
 
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {

@@ -14,6 +14,7 @@ import { genOpenapiCommand } from './cli/gen-openapi.ts';
 import { SEED_USAGE, seedCommand } from './cli/seed.ts';
 import { BILLRUN_USAGE, billrunCommand } from './cli/billrun.ts';
 import { EXPORT_USAGE, exportCommand } from './cli/export.ts';
+import { CLOCK_LIFECYCLE_USAGE, clockCommand, lifecycleCommand } from './cli/clock-lifecycle.ts';
 
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
 
@@ -24,6 +25,7 @@ Commands:
   gen-openapi    write openapi.json from the route schemas (--check: fail on drift)
 ${ADMIN_USAGE}
 ${SEED_USAGE}
+${CLOCK_LIFECYCLE_USAGE}
 
 Client commands (over HTTP through the typed client, to this Folio or to Zuora):
 ${BILLRUN_USAGE}
@@ -166,6 +168,10 @@ const main = async (): Promise<number> => {
       return billrunCommand(config, commandArgs.slice(1));
     case 'export':
       return exportCommand(config, commandArgs.slice(1));
+    case 'clock':
+      return clockCommand(config, rest.slice(1));
+    case 'lifecycle':
+      return lifecycleCommand(config, rest.slice(1));
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

@@ -12,6 +12,8 @@ import * as m0043 from './migrations/0043_email_outbox.ts';
 import * as m0030 from './migrations/0030_pdf_versions.ts';
 import * as m0031 from './migrations/0031_pdf_settings.ts';
 import * as m0140 from './migrations/0140_scoped_lookup_indexes.ts';
+import * as m0080 from './migrations/0080_tenant_clocks.ts';
+import * as m0081 from './migrations/0081_lifecycle.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0030_pdf_versions': m0030,
   '0031_pdf_settings': m0031,
   '0140_scoped_lookup_indexes': m0140,
+  '0080_tenant_clocks': m0080,
+  '0081_lifecycle': m0081,
 };

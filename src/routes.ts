@@ -14,6 +14,9 @@ import { memosRoutes } from './memos/memos.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { pdfsRoutes } from './pdfs/pdfs.routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
+import { clocksRoutes } from './clocks/clocks.routes.ts';
+import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
+import { seedsRoutes } from './seeds/seeds.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -30,4 +33,7 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   documentsRoutes,
   pdfsRoutes,
   consoleRoutes,
+  clocksRoutes,
+  lifecycleRoutes,
+  seedsRoutes,
 ];

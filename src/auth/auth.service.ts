@@ -245,6 +245,7 @@ export const issueToken = async (deps: Deps, req: TokenRequest): Promise<TokenRe
     entityIds = [wanted];
   }
   const tenant = await getTenant(deps, client.tenant_id);
+  await deps.clock.sync();
   const now = deps.clock.now(tenant.id);
   const ttl = deps.config.tokenTtlSeconds;
   const accessToken = deps.ids.secret(16);
@@ -308,6 +309,8 @@ export const authenticate = async (deps: Deps, token: string) => {
     if (cache.size > 100_000) cache.clear();
     cache.set(hash, p);
   }
+  // Every tenant request passes here first: the tenant's test clock is made current for it.
+  await deps.clock.sync();
   if (deps.clock.now(p.tenantId).getTime() >= p.expiresAt) return undefined;
   return {
     tenantId: p.tenantId,

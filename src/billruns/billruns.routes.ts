@@ -704,6 +704,14 @@ const shapeExpanded = (run: BillRun, q: ParsedQuery): Record<string, unknown> =>
 // ---------------------------------------------------------------------------------------------
 // Routes.
 
+/** A status read: a poll, which may move a run held by lifecycle control (issue 12, mode `polls`). */
+const pollBillRun = async (deps: Deps, actor: Actor, key: string): Promise<BillRun> => {
+  const run = await getBillRun(deps, actor, key);
+  return (await deps.jobControl.polled(actor.tenantId, run.id))
+    ? getBillRun(deps, actor, run.id)
+    : run;
+};
+
 export const billrunsRoutes = async (app: FastifyInstance, deps: Deps): Promise<void> => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const crudTags = ['Bill Run (CRUD)'];
@@ -742,7 +750,7 @@ export const billrunsRoutes = async (app: FastifyInstance, deps: Deps): Promise<
     },
     async (request) => {
       const wsdl = wsdlVersionOf(request);
-      const run = await getBillRun(deps, actorOf(request), request.params.id);
+      const run = await pollBillRun(deps, actorOf(request), request.params.id);
       return toZuoraCrudBillRun(run, wsdl, request.query.fields);
     },
   );
@@ -832,7 +840,7 @@ export const billrunsRoutes = async (app: FastifyInstance, deps: Deps): Promise<
       },
     },
     async (request) => {
-      const run = await getBillRun(deps, actorOf(request), request.params.billRunId);
+      const run = await pollBillRun(deps, actorOf(request), request.params.billRunId);
       return { ...toZuoraBillRun(run), success: true };
     },
   );

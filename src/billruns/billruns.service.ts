@@ -2,6 +2,7 @@
  * Bill runs (CONTRACT C3): creation with the shared rules of both APIs, reads, and every status
  * change through the one state machine of C3.3 (`transition`).
  */
+import { settleAfter } from '../platform/jobs/settle.ts';
 import { AppError, invalid, notFound, rule } from '../platform/errors.ts';
 import { toIso } from '../platform/clock.ts';
 import { addDays, daysBetween, daysInMonth, monthDay } from '../platform/dates.ts';
@@ -460,6 +461,36 @@ export const createBillRun = async (
     invoiceDate ??= day;
   }
   const id = deps.ids.id();
+  // Lifecycle `immediately` (issue 12): the run's jobs are settled once this commits.
+  const { value: created, settled } = await settleAfter(deps.queue, () =>
+    createBillRunRow(deps, actor, input, { id, now, invoiceDate, targetDate, scheduled }),
+  );
+  return settled ? afterSettle(deps, actor, created) : created;
+};
+
+/** A run re-read after its jobs were settled inline; as it was when they removed it. */
+const afterSettle = async (deps: Deps, scope: store.Scope, run: BillRun): Promise<BillRun> => {
+  const row = await store.findBillRun(deps.db.db, scope, run.id);
+  return row === undefined ? run : toBillRun(row);
+};
+
+const createBillRunRow = async (
+  deps: Deps,
+  actor: Actor,
+  input: CreateBillRunInput,
+  d: {
+    id: string;
+    now: Date;
+    invoiceDate: string | null;
+    targetDate: string | null;
+    scheduled: {
+      at: string;
+      invoiceDateOffset: number | null;
+      targetDateOffset: number | null;
+    } | null;
+  },
+): Promise<BillRun> => {
+  const { id, now, invoiceDate, targetDate, scheduled } = d;
   return deps.db.db.transaction().execute(async (tx) => {
     // Counted in the creating transaction so concurrent creations cannot both pass the limit
     // (SQLite has one writer; on PostgreSQL the counter row lock below serialises creations).
@@ -640,13 +671,18 @@ const startAction = async (
   action: 'post' | 'cancel' | 'delete',
   api: Api,
   extra: Parameters<typeof store.updateBillRunIf>[4] = {},
-): Promise<BillRun> =>
-  deps.db.db.transaction().execute(async (tx) => {
-    await applyTransition(deps, actor, run, action, api, extra, tx);
-    const task = action === 'post' ? TASKS.post : action === 'cancel' ? TASKS.cancel : TASKS.remove;
-    await deps.queue.add(tx, task, refOf(run, actor), { jobKey: `${task}:${run.id}` });
-    return reload(deps, actor, run.id, tx);
-  });
+): Promise<BillRun> => {
+  const { value, settled } = await settleAfter(deps.queue, () =>
+    deps.db.db.transaction().execute(async (tx) => {
+      await applyTransition(deps, actor, run, action, api, extra, tx);
+      const task =
+        action === 'post' ? TASKS.post : action === 'cancel' ? TASKS.cancel : TASKS.remove;
+      await deps.queue.add(tx, task, refOf(run, actor), { jobKey: `${task}:${run.id}` });
+      return reload(deps, actor, run.id, tx);
+    }),
+  );
+  return settled ? afterSettle(deps, actor, value) : value;
+};
 
 /**
  * Cancel (C3.2.4, CRUD PUT `Canceled`): `CancelInProgress` now, `Canceled` when its job has run.
@@ -1364,4 +1400,19 @@ export const listBillRunDocuments = async (
     documents: slice.flatMap((d) => byId.get(d.id) ?? []),
     more: all.length > page * DOCUMENTS_PAGE_SIZE,
   };
+};
+
+/**
+ * A run by id in any tenant, for the admin API's job controls (issue 12): its scope and status.
+ * Read through the writer, so a control sees the state its own previous step committed.
+ */
+export const findBillRunForAdmin = async (
+  deps: Deps,
+  id: string,
+): Promise<{ tenantId: string; entityId: string; status: BillRunStatus } | undefined> => {
+  if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
+  const r = await store.findBillRunScope(deps.db.db, id);
+  return r === undefined
+    ? undefined
+    : { tenantId: r.tenant_id, entityId: r.entity_id, status: r.status as BillRunStatus };
 };

@@ -428,3 +428,14 @@ export const markDelivery = async (
 ): Promise<void> => {
   await db.updateTable('email_outbox').set(set).where('id', '=', id).execute();
 };
+
+/** The scope and status of a run by id alone (admin API: a job id names one run across tenants). */
+export const findBillRunScope = async (
+  db: Db,
+  id: string,
+): Promise<{ tenant_id: string; entity_id: string; status: string } | undefined> =>
+  db
+    .selectFrom('bill_runs')
+    .select(['tenant_id', 'entity_id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();

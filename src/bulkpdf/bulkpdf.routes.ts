@@ -55,7 +55,10 @@ export const bulkpdfRoutes = async (app: FastifyInstance, deps: Deps): Promise<v
       },
     },
     async (req) => {
-      const j = await getBulkPdfJob(deps, scopeOf(req), req.params.jobId);
+      let j = await getBulkPdfJob(deps, scopeOf(req), req.params.jobId);
+      // A status read is a poll: it may move a job held by lifecycle control (issue 12, `polls`).
+      if (await deps.jobControl.polled(scopeOf(req).tenantId, j.jobId))
+        j = await getBulkPdfJob(deps, scopeOf(req), req.params.jobId);
       // C5.3: the seed's fields always; failedDocuments, skippedDocuments, message only when set.
       return {
         jobId: j.jobId,

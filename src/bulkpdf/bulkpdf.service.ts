@@ -6,6 +6,7 @@
  * list into parts) → zip (one job per part, streamed to the FileStore) → finish (PostProcessing,
  * URLs signed once, Completed).
  */
+import { settleAfter } from '../platform/jobs/settle.ts';
 import { PassThrough } from 'node:stream';
 import type { Deps } from '../deps.ts';
 import type { Scope } from '../platform/scope.ts';
@@ -263,45 +264,48 @@ export const createBulkPdfJob = async (
   const partSize = options.partSize ?? PART_SIZE;
   if (!Number.isInteger(partSize) || partSize < 1 || partSize > PART_SIZE)
     throw new RangeError(`partSize must be an integer 1–${PART_SIZE}`);
-  await deps.db.db.transaction().execute(async (tx) => {
-    await store.insertJob(
-      tx,
-      {
-        id: jobId,
-        tenant_id: scope.tenantId,
-        entity_id: scope.entityId,
-        name: input.name ?? null,
-        file_name: input.fileName,
-        index_file_format: input.indexFileFormat,
-        generate_missing_pdf: generate ? 1 : 0,
-        ignore_archived_files: ignoreArchived ? 1 : 0,
-        persist_index_file: (input.persistIndexFile ?? true) ? 1 : 0,
-        part_size: partSize,
-        status: 'Submitted',
-        step_status: 'JobCreated',
-        part_count: 0,
-        parts_done: 0,
-        skipped_documents: JSON.stringify(skippedDocuments),
-        file_urls: '[]',
-        message: null,
-        created_by: createdBy,
-        created_at: now,
-        updated_at: now,
-      },
-      accepted,
-    );
-    await enqueue(deps, tx, TASKS.start, { jobId, ...scope });
-    // C5.3: the purge is scheduled with the job, in its transaction, so no job outlives it.
-    await deps.queue.add(
-      tx,
-      TASKS.purge,
-      { jobId, ...scope },
-      {
-        runAt: new Date(deps.clock.now().getTime() + RETENTION_MS),
-        jobKey: `${TASKS.purge}:${jobId}`,
-      },
-    );
-  });
+  // Lifecycle `immediately` (issue 12): the job's steps are settled once this commits.
+  await settleAfter(deps.queue, () =>
+    deps.db.db.transaction().execute(async (tx) => {
+      await store.insertJob(
+        tx,
+        {
+          id: jobId,
+          tenant_id: scope.tenantId,
+          entity_id: scope.entityId,
+          name: input.name ?? null,
+          file_name: input.fileName,
+          index_file_format: input.indexFileFormat,
+          generate_missing_pdf: generate ? 1 : 0,
+          ignore_archived_files: ignoreArchived ? 1 : 0,
+          persist_index_file: (input.persistIndexFile ?? true) ? 1 : 0,
+          part_size: partSize,
+          status: 'Submitted',
+          step_status: 'JobCreated',
+          part_count: 0,
+          parts_done: 0,
+          skipped_documents: JSON.stringify(skippedDocuments),
+          file_urls: '[]',
+          message: null,
+          created_by: createdBy,
+          created_at: now,
+          updated_at: now,
+        },
+        accepted,
+      );
+      await enqueue(deps, tx, TASKS.start, { jobId, ...scope });
+      // C5.3: the purge is scheduled with the job, in its transaction, so no job outlives it.
+      await deps.queue.add(
+        tx,
+        TASKS.purge,
+        { jobId, ...scope },
+        {
+          runAt: new Date(deps.clock.now().getTime() + RETENTION_MS),
+          jobKey: `${TASKS.purge}:${jobId}`,
+        },
+      );
+    }),
+  );
   return { jobId, invalidIds, skippedDocuments };
 };
 
@@ -768,3 +772,39 @@ export const purgeJob = async (deps: Deps, ref: JobRef): Promise<void> => {
   for (const key of keys) await deps.files.delete(key);
   await deps.db.db.transaction().execute((tx) => store.deleteJob(tx, scope, j.id));
 };
+
+/** A job by id in any tenant, for the admin API's job controls (issue 12): scope, status, step. */
+export const findBulkPdfJobForAdmin = async (
+  deps: Deps,
+  jobId: string,
+): Promise<
+  { tenantId: string; entityId: string; status: string; stepStatus: string } | undefined
+> => {
+  if (!/^[0-9a-f]{32}$/.test(jobId)) return undefined;
+  const r = await store.findJobScope(deps.db.db, jobId);
+  return r === undefined
+    ? undefined
+    : {
+        tenantId: r.tenant_id,
+        entityId: r.entity_id,
+        status: r.status,
+        stepStatus: r.step_status,
+      };
+};
+
+/**
+ * Ends a job in `Error` at `step` with `message` (the emulator's `force`, issue 12). Only from
+ * `Submitted`/`Executing`, so the status still moves forward only (C5.4); false when it was over.
+ */
+export const failBulkPdfJob = async (
+  deps: Deps,
+  ref: JobRef,
+  step: string,
+  message: string,
+): Promise<boolean> =>
+  store.updateJob(deps.db.db, scopeOf(ref), ref.jobId, ['Submitted', 'Executing'], {
+    status: 'Error',
+    step_status: step,
+    message: message.slice(0, 2000),
+    updated_at: nowIso(deps, scopeOf(ref)),
+  });

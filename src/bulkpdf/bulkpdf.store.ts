@@ -203,3 +203,16 @@ export const deleteJob = async (db: Db, s: Scope, id: string): Promise<void> => 
     .where('id', '=', id)
     .execute();
 };
+
+/** The scope, status and step of a job by id alone (admin API: a job id names one job). */
+export const findJobScope = async (
+  db: Db,
+  id: string,
+): Promise<
+  { tenant_id: string; entity_id: string; status: string; step_status: string } | undefined
+> =>
+  db
+    .selectFrom('bulk_pdf_jobs')
+    .select(['tenant_id', 'entity_id', 'status', 'step_status'])
+    .where('id', '=', id)
+    .executeTakeFirst();

@@ -17,7 +17,7 @@ export const ADMIN_USAGE = `  tenant create NAME         create a tenant with it
   client list TENANT [--json]            list a tenant's OAuth clients
   client revoke TENANT CLIENT_ID         revoke a client and its tokens`;
 
-const json = (v: unknown): void => {
+export const json = (v: unknown): void => {
   process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 };
 
@@ -35,12 +35,15 @@ const table = (rows: Record<string, unknown>[], columns: string[]): void => {
   process.stdout.write(`${[line(columns), ...cells.map(line)].join('\n')}\n`);
 };
 
-const usage = (msg: string): number => {
+export const usage = (msg: string): number => {
   process.stderr.write(`${msg}\n\nUsage:\n${ADMIN_USAGE}\n`);
   return 2;
 };
 
-const withDeps = async (config: Config, fn: (deps: Deps) => Promise<number>): Promise<number> => {
+export const withDeps = async (
+  config: Config,
+  fn: (deps: Deps) => Promise<number>,
+): Promise<number> => {
   const deps = await createDeps(config);
   try {
     await migrate(deps);

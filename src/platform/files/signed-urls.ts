@@ -170,6 +170,7 @@ export const createUrlSigner = (options: UrlSignerOptions): UrlSigner => {
         return mismatch;
       const tenantId = cred[1] === SYSTEM_KEY ? undefined : cred[1];
       // Checked after the signature, so an altered date or lifetime reads as "altered".
+      await options.clock.sync?.(tenantId);
       if (options.clock.now(tenantId).getTime() >= signedAt.getTime() + expires * 1000)
         return { ok: false, reason: 'expired' };
       return { ok: true, key, tenantId };

@@ -4,6 +4,7 @@
  * route plugin it is given. It never listens: `main.ts` owns the port, tests use `app.inject()`.
  */
 import { randomBytes } from 'node:crypto';
+import { runInIdsScope, setIdsTenant } from '../ids.ts';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import Fastify, {
@@ -244,7 +245,8 @@ export const buildApp = async <D extends HttpDeps>(
     // The processId is bound when Fastify makes the request logger, so even its first line
     // ("incoming request") carries it beside reqId (= Zuora-Request-Id).
     childLoggerFactory: (logger, bindings, opts, rawReq) => {
-      const pid = newProcessId();
+      // From the id port, so deterministic mode (FOLIO_SEED) reproduces it too (issue 12).
+      const pid = deps.ids.id().slice(0, 16).toUpperCase();
       (rawReq as { folioProcessId?: string }).folioProcessId = pid;
       return logger.child({ ...bindings, processId: pid }, opts);
     },
@@ -266,6 +268,10 @@ export const buildApp = async <D extends HttpDeps>(
   app.decorateRequest('zuora', null as unknown as ZuoraContext);
   app.decorateRequest('limitRelease', null);
   const routeIndex = trackRoutes(app);
+
+  // Ids made while serving a request come from its tenant's sequence once it is known (issue 12:
+  // deterministic mode). A callback hook, so the rest of the request runs inside the scope.
+  app.addHook('onRequest', (_request, _reply, done) => runInIdsScope(done));
 
   app.addHook('onRequest', async (request, reply) => {
     const surface = surfaceOf(request.url);
@@ -324,6 +330,7 @@ export const buildApp = async <D extends HttpDeps>(
       request.zuora.version = found.zuoraVersionDefault;
     }
     if (found !== undefined) {
+      setIdsTenant(found.tenantId);
       request.principal = {
         ...found,
         entityId: resolveEntity(found.entityIds, request.headers['zuora-entity-ids']),
