@@ -152,6 +152,16 @@ export const CONFIG_KEYS = {
     default: 'billing@folio.invalid',
     doc: 'Sender address of delivered invoice emails.',
   },
+  requestLogSize: {
+    schema: int(0, 10000),
+    default: 100,
+    doc: 'Requests kept per tenant in the request log, in each process (`GET /folio/v1/tenants/{id}/requests`; 0 = off).',
+  },
+  requestLogBodies: {
+    schema: Type.Boolean(),
+    default: false,
+    doc: 'Also keep request and JSON response bodies in the request log (secret-named fields redacted).',
+  },
 } as const satisfies Record<
   string,
   { schema: TSchema; default: unknown; doc: string; secret?: boolean }

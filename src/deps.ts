@@ -23,6 +23,8 @@ import { createUrlSigner, type UrlSigner } from './platform/files/signed-urls.ts
 import { ensureSetting } from './platform/db/settings.ts';
 import { createPdfPool, type PdfPool } from './pdfs/pdfs.service.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
+import { createFaultInjector, type FaultInjector } from './platform/http/faults.ts';
+import { createRequestLog, type RequestLog } from './platform/http/request-log.ts';
 
 export interface Deps {
   config: Config;
@@ -43,6 +45,10 @@ export interface Deps {
   pdf: PdfPool;
   /** SMTP delivery of recorded invoice emails; undefined when `FOLIO_SMTP_URL` is unset (C3.2.7). */
   mailer: Mailer | undefined;
+  /** Fault rules of the Zuora routes, in this process's memory (issue 12, emulator controls). */
+  faults: FaultInjector;
+  /** The last requests of each tenant, in this process's memory (issue 12, emulator controls). */
+  requestLog: RequestLog;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
@@ -105,6 +111,8 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     limits: createLimiter(config),
     pdf: createPdfPool(config.pdfWorkers),
     mailer: createMailer(config.smtpUrl),
+    faults: createFaultInjector(),
+    requestLog: createRequestLog(config.requestLogSize, config.requestLogBodies),
   };
   return deps;
 };

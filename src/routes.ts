@@ -13,6 +13,7 @@ import { billrunsRoutes } from './billruns/billruns.routes.ts';
 import { memosRoutes } from './memos/memos.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { pdfsRoutes } from './pdfs/pdfs.routes.ts';
+import { trafficRoutes } from './traffic/traffic.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -28,4 +29,5 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   memosRoutes,
   documentsRoutes,
   pdfsRoutes,
+  trafficRoutes,
 ];
