@@ -12,6 +12,7 @@ import { configCommand } from './cli/config.ts';
 import { ADMIN_USAGE, clientCommand, entityCommand, tenantCommand } from './cli/admin.ts';
 import { genOpenapiCommand } from './cli/gen-openapi.ts';
 import { SEED_USAGE, seedCommand } from './cli/seed.ts';
+import { TRAFFIC_USAGE, faultCommand, requestsCommand } from './cli/traffic.ts';
 
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
 
@@ -22,6 +23,7 @@ Commands:
   gen-openapi    write openapi.json from the route schemas (--check: fail on drift)
 ${ADMIN_USAGE}
 ${SEED_USAGE}
+${TRAFFIC_USAGE}
 
 Every configuration key can be given as --kebab-case-flag, FOLIO_* variable or in folio.config.json.`;
 
@@ -156,6 +158,10 @@ const main = async (): Promise<number> => {
       return clientCommand(config, rest.slice(1), commandFlags);
     case 'seed':
       return seedCommand(config, rest.slice(1), commandFlags);
+    case 'fault':
+      return faultCommand(config, rest.slice(1), commandFlags);
+    case 'requests':
+      return requestsCommand(config, rest.slice(1), commandFlags);
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);
