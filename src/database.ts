@@ -18,6 +18,7 @@ import type { FilesTables } from './files/files.table.ts';
 import type { BulkPdfTables } from './bulkpdf/bulkpdf.table.ts';
 import type { BillrunsTables } from './billruns/billruns.table.ts';
 import type { PdfsTables } from './pdfs/pdfs.table.ts';
+import type { SnapshotsTables } from './snapshots/snapshots.table.ts';
 
 export interface Database
   extends
@@ -35,7 +36,8 @@ export interface Database
     FilesTables,
     BillrunsTables,
     PdfsTables,
-    BulkPdfTables {}
+    BulkPdfTables,
+    SnapshotsTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -14,6 +14,7 @@ import { memosRoutes } from './memos/memos.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { pdfsRoutes } from './pdfs/pdfs.routes.ts';
 import { trafficRoutes } from './traffic/traffic.routes.ts';
+import { snapshotsRoutes } from './snapshots/snapshots.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -30,4 +31,5 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   documentsRoutes,
   pdfsRoutes,
   trafficRoutes,
+  snapshotsRoutes,
 ];

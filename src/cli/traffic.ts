@@ -140,9 +140,5 @@ export const requestsCommand = async (
   }
   const base = `/folio/v1/tenants/${encodeURIComponent(tenant)}/requests`;
   if (opts.clear === true) return call(config, 'DELETE', base);
-  return call(
-    config,
-    'GET',
-    opts.limit === undefined ? base : `${base}?limit=${String(opts.limit as number)}`,
-  );
+  return call(config, 'GET', typeof opts.limit === 'number' ? `${base}?limit=${opts.limit}` : base);
 };
