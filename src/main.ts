@@ -13,6 +13,7 @@ import { ADMIN_USAGE, clientCommand, entityCommand, tenantCommand } from './cli/
 import { genOpenapiCommand } from './cli/gen-openapi.ts';
 import { SEED_USAGE, seedCommand } from './cli/seed.ts';
 import { TRAFFIC_USAGE, faultCommand, requestsCommand } from './cli/traffic.ts';
+import { SNAPSHOT_USAGE, resetCommand, snapshotCommand } from './cli/snapshots.ts';
 
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
 
@@ -24,6 +25,7 @@ Commands:
 ${ADMIN_USAGE}
 ${SEED_USAGE}
 ${TRAFFIC_USAGE}
+${SNAPSHOT_USAGE}
 
 Every configuration key can be given as --kebab-case-flag, FOLIO_* variable or in folio.config.json.`;
 
@@ -162,6 +164,10 @@ const main = async (): Promise<number> => {
       return faultCommand(config, rest.slice(1), commandFlags);
     case 'requests':
       return requestsCommand(config, rest.slice(1), commandFlags);
+    case 'snapshot':
+      return snapshotCommand(config, rest.slice(1), commandFlags);
+    case 'reset':
+      return resetCommand(config, rest.slice(1));
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

@@ -17,12 +17,12 @@ export const ADMIN_USAGE = `  tenant create NAME         create a tenant with it
   client list TENANT [--json]            list a tenant's OAuth clients
   client revoke TENANT CLIENT_ID         revoke a client and its tokens`;
 
-const json = (v: unknown): void => {
+export const json = (v: unknown): void => {
   process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 };
 
 /** A plain aligned table; values are stringified, null shown as "-". */
-const table = (rows: Record<string, unknown>[], columns: string[]): void => {
+export const table = (rows: Record<string, unknown>[], columns: string[]): void => {
   const show = (v: unknown): string =>
     v === null || v === undefined ? '-' : typeof v === 'string' ? v : JSON.stringify(v);
   const cells = rows.map((r) => columns.map((c) => show(r[c])));
@@ -40,7 +40,10 @@ const usage = (msg: string): number => {
   return 2;
 };
 
-const withDeps = async (config: Config, fn: (deps: Deps) => Promise<number>): Promise<number> => {
+export const withDeps = async (
+  config: Config,
+  fn: (deps: Deps) => Promise<number>,
+): Promise<number> => {
   const deps = await createDeps(config);
   try {
     await migrate(deps);
