@@ -230,6 +230,32 @@ forEachDb('snapshots: save, restore, reset, delete', (ctx) => {
     assert.deepEqual(await fileHashes(ctx.deps, a.tenantId), savedFiles, 'live files stay');
   });
 
+  test("a deleted tenant's copy tables are dropped by the next save", async () => {
+    const c = await seedTenant(ctx.deps, 'Gone');
+    const saved = await ctx.app.inject({
+      method: 'POST',
+      url: `/folio/v1/tenants/${c.tenantId}/snapshots`,
+      headers: ADMIN,
+      payload: { name: 'c' },
+    });
+    assert.equal(saved.statusCode, 201, saved.body);
+    const prefix = `snap_${(saved.json().id as string).slice(0, 16)}_`;
+    const del = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/folio/v1/tenants/${c.tenantId}`,
+      headers: ADMIN,
+    });
+    assert.equal(del.statusCode, 204);
+    const has = async () =>
+      [...(await planSnapshot(ctx.deps, ctx.deps.db.db)).all.keys()].some((n) =>
+        n.startsWith(prefix),
+      );
+    assert.equal(await has(), true);
+    assert.equal((await admin('POST', '/snapshots', { name: 'gc' })).statusCode, 201);
+    assert.equal(await has(), false);
+    assert.equal((await admin('DELETE', '/snapshots/gc')).statusCode, 204);
+  });
+
   test('every snapshot route refuses a tenant OAuth token (401)', async () => {
     for (const [method, url] of [
       ['POST', '/snapshots'],

@@ -160,6 +160,19 @@ const eachLimit = async <T>(items: T[], limit: number, fn: (t: T) => Promise<voi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
 
+/**
+ * Drops copy tables whose snapshot row is gone: deleting a tenant removes its snapshots by
+ * cascade, but not the tables they were copied into (their files under `snapshots/<id>/` stay
+ * in the FileStore until removed by hand).
+ */
+const dropOrphanCopies = async (db: Db, plan: SnapshotPlan): Promise<void> => {
+  const live = new Set((await store.listAllSnapshotIds(db)).map((id) => id.slice(0, 16)));
+  for (const name of plan.all.keys()) {
+    const m = /^snap_([0-9a-f]{16})_\d+$/.exec(name);
+    if (m !== null && !live.has(m[1]!)) await store.dropTable(db, name);
+  }
+};
+
 const copyKeyOf = (snapshotId: string, key: string) => `snapshots/${snapshotId}/${key}`;
 
 /** Saves the tenant's whole state under `name` (unique per tenant). */
@@ -192,6 +205,7 @@ export const saveSnapshot = async (
       file_bytes: 0,
       created_at: now,
     };
+    await dropOrphanCopies(db, plan);
     await store.insertSnapshot(db, row);
     const tables: SnapshotTableRow[] = [];
     const keys = new Set<string>();

@@ -228,3 +228,7 @@ export const deleteScopedIdle = async (db: Db, tenantId: string): Promise<number
     );
   return Number(r.numAffectedRows ?? 0);
 };
+
+/** Every snapshot id of every tenant (to find copy tables left by a deleted tenant). */
+export const listAllSnapshotIds = async (db: Db): Promise<string[]> =>
+  (await db.selectFrom('snapshots').select('id').execute()).map((r) => r.id);
