@@ -521,8 +521,7 @@ const registerEmulatorHooks = (
     request.folioTenantId = tenantId;
     // As sent: schema validation fills in defaults afterwards.
     if (logging && requestLog.bodies) request.folioRequestBody = loggableBody(request.body);
-    const path = request.url.split('?', 1)[0] ?? request.url;
-    const verdict = faults?.check(tenantId, request.method, path);
+    const verdict = faults?.check(tenantId, request.method, request.url);
     if (verdict === undefined) return;
     request.folioFaultId = verdict.ruleId;
     if (verdict.latencyMs > 0) await sleep(verdict.latencyMs);

@@ -74,8 +74,11 @@ export interface FaultInjector {
   remove(tenantId: string, ruleId: string): boolean;
   /** Removes every rule of the tenant; returns how many there were. */
   clear(tenantId: string): number;
-  /** The verdict for one request, or undefined (the fast path: no rule for the tenant). */
-  check(tenantId: string, method: string, path: string): FaultVerdict | undefined;
+  /**
+   * The verdict for one request (`url` may carry a query, ignored), or undefined. The fast path,
+   * a tenant without rules, is one Map lookup.
+   */
+  check(tenantId: string, method: string, url: string): FaultVerdict | undefined;
 }
 
 /** Compiles a path pattern into an anchored regular expression. */
@@ -158,9 +161,11 @@ export const createFaultInjector = (): FaultInjector => {
       byTenant.delete(tenantId);
       return n;
     },
-    check: (tenantId, method, path) => {
+    check: (tenantId, method, url) => {
       const list = byTenant.get(tenantId);
       if (list === undefined) return undefined;
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
       // Rules are tried in the order they were added; the first that fires decides.
       for (const live of list) {
         const { rule } = live;
