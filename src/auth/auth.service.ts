@@ -259,7 +259,7 @@ export const purgeExpiredTokens = async (deps: Deps): Promise<void> => {
   );
 };
 
-const clientTenants = new WeakMap<object, Map<string, string | undefined>>();
+const clientTenants = new WeakMap<object, Map<string, string>>();
 /**
  * The tenant owning an OAuth client id, for the emulator controls of `/oauth/token` (issue 12).
  * Known ids are cached per process (a client never changes tenant); unknown ids are not cached,
@@ -270,7 +270,7 @@ export const findClientTenant = async (
   clientId: string,
 ): Promise<string | undefined> => {
   let cache = clientTenants.get(deps.db);
-  if (cache === undefined) clientTenants.set(deps.db, (cache = new Map()));
+  if (cache === undefined) clientTenants.set(deps.db, (cache = new Map<string, string>()));
   const hit = cache.get(clientId);
   if (hit !== undefined) return hit;
   const row = await store.findClient(deps.db.read, clientId);
