@@ -12,6 +12,7 @@ import { billRunCase } from './cases/billrun.ts';
 import { bulkRssCase } from './cases/bulk-rss.ts';
 import { pdfRenderCase } from './cases/pdf-render.ts';
 import { emulatorCase } from './cases/emulator.ts';
+import { snapshotCase } from './cases/snapshot.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -25,4 +26,5 @@ export const cases: readonly BenchCase[] = [
   bulkRssCase,
   pdfRenderCase,
   emulatorCase,
+  snapshotCase,
 ];

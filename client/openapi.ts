@@ -932,6 +932,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/folio/v1/tenants/{tenantId}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenant's fault rules, with how often each fired */
+        get: operations["folioListFaults"];
+        put?: never;
+        /** Add a fault rule on the tenant's Zuora routes */
+        post: operations["folioCreateFault"];
+        /** Remove every fault rule of the tenant */
+        delete: operations["folioClearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/faults/{faultId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove one fault rule */
+        delete: operations["folioDeleteFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's last requests to the Zuora routes, newest first */
+        get: operations["folioListRequests"];
+        put?: never;
+        post?: never;
+        /** Empty the tenant's request log */
+        delete: operations["folioClearRequests"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenant's snapshots */
+        get: operations["folioListSnapshots"];
+        put?: never;
+        /** Save the tenant's whole state (rows and files) under a name */
+        post: operations["folioSaveSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/snapshots/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a snapshot with its rows per table */
+        get: operations["folioGetSnapshot"];
+        put?: never;
+        post?: never;
+        /** Delete a snapshot and its copies */
+        delete: operations["folioDeleteSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/snapshots/{name}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the tenant's state with the snapshot's */
+        post: operations["folioRestoreSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Empty the tenant's state, keeping the tenant, its entities, OAuth clients and snapshots */
+        post: operations["folioResetTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6038,6 +6162,1423 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        faults: {
+                            id: string;
+                            tenantId: string;
+                            method: string;
+                            path: string;
+                            status: number | null;
+                            message: string | null;
+                            latencyMs: number;
+                            drop: boolean;
+                            /** @description Calls left before the rule retires (null: unlimited) */
+                            remaining: number | null;
+                            probability: number;
+                            seed: number | null;
+                            retryAfter: number;
+                            /** @description Calls the rule answered or delayed */
+                            fired: number;
+                            /** @description Matching calls it let through (probability) */
+                            passed: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioCreateFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description HTTP method, or `*` (default) for any
+                     * @example GET
+                     */
+                    method?: string;
+                    /**
+                     * @description Path pattern on the Zuora routes (/v1, /oauth/token, /object-query): `*` within a segment, `**` across segments, `{name}` or `:name` one segment
+                     * @example /v1/bill-runs/{billRunId}
+                     */
+                    path: string;
+                    /** @description Answer with this HTTP status and the Zuora error body of the route */
+                    status?: 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503 | 504;
+                    message?: string;
+                    /** @description Delay before answering */
+                    latencyMs?: number;
+                    /** @description Close the connection without a response */
+                    drop?: boolean;
+                    /** @description Fire on this many calls */
+                    times?: number;
+                    /** @description Fire on each call with this chance */
+                    probability?: number;
+                    /** @description Seed of the random draws */
+                    seed?: number;
+                    /** @description Retry-After of a 429/503 */
+                    retryAfter?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        method: string;
+                        path: string;
+                        status: number | null;
+                        message: string | null;
+                        latencyMs: number;
+                        drop: boolean;
+                        /** @description Calls left before the rule retires (null: unlimited) */
+                        remaining: number | null;
+                        probability: number;
+                        seed: number | null;
+                        retryAfter: number;
+                        /** @description Calls the rule answered or delayed */
+                        fired: number;
+                        /** @description Matching calls it let through (probability) */
+                        passed: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioClearFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cleared: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioDeleteFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                faultId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Requests kept per tenant in each process (0: log off) */
+                        size: number;
+                        bodies: boolean;
+                        requests: {
+                            /** Format: date-time */
+                            at: string;
+                            method: string;
+                            path: string;
+                            /** @description 0 when a fault rule dropped the connection */
+                            status: number;
+                            /** @description Zuora-Request-Id of the response */
+                            requestId: string;
+                            /** @description Zuora-Track-Id sent */
+                            trackId: string | null;
+                            durationMs: number;
+                            faultId: string | null;
+                            requestBody?: unknown;
+                            responseBody?: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioClearRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Emptied */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListSnapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        snapshots: {
+                            id: string;
+                            tenantId: string;
+                            name: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Last database migration when it was saved */
+                            schemaVersion: string;
+                            rowCount: number;
+                            fileCount: number;
+                            fileBytes: number;
+                            /** @description Rows saved per table */
+                            tables?: {
+                                [key: string]: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioSaveSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Unique per tenant
+                     * @example before-bill-run
+                     */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        name: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description Last database migration when it was saved */
+                        schemaVersion: string;
+                        rowCount: number;
+                        fileCount: number;
+                        fileBytes: number;
+                        /** @description Rows saved per table */
+                        tables?: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioGetSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        tenantId: string;
+                        name: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description Last database migration when it was saved */
+                        schemaVersion: string;
+                        rowCount: number;
+                        fileCount: number;
+                        fileBytes: number;
+                        /** @description Rows saved per table */
+                        tables?: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioDeleteSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioRestoreSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null for a reset */
+                        name: string | null;
+                        deletedRows: number;
+                        restoredRows: number;
+                        restoredFiles: number;
+                        removedFiles: number;
+                        /** @description Rows per table now */
+                        tables: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioResetTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null for a reset */
+                        name: string | null;
+                        deletedRows: number;
+                        restoredRows: number;
+                        restoredFiles: number;
+                        removedFiles: number;
+                        /** @description Rows per table now */
+                        tables: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,7 @@ import type { Deps } from './deps.ts';
 import { buildApp, type RoutePlugin } from './platform/http/app.ts';
 import type { IdempotencyTables } from './platform/http/idempotency.ts';
 import { pendingMigrations } from './platform/db/migrate.ts';
-import { authenticate } from './auth/auth.service.ts';
+import { authenticate, findClientTenant } from './auth/auth.service.ts';
 import { migrations } from './migrations.ts';
 import { routes as allRoutes } from './routes.ts';
 
@@ -16,6 +16,7 @@ export const createApp = async (
   buildApp(deps, {
     routes: [...allRoutes, ...extraRoutes],
     authenticate: (token) => authenticate(deps, token),
+    tenantOfClient: (clientId) => findClientTenant(deps, clientId),
     // Kysely's table map is invariant; Database extends IdempotencyTables, so this view is safe.
     idempotencyDb: deps.db.db as unknown as Kysely<IdempotencyTables>,
     ready: async () => {

@@ -204,6 +204,16 @@ export const CONFIG_KEYS = {
     default: '',
     doc: 'Deterministic mode (issue 12): with a seed, ids, numbers and PDF bytes are the same run to run for the same calls; unset: random ids. Secrets (tokens, client secrets) stay random.',
   },
+  requestLogSize: {
+    schema: int(0, 10000),
+    default: 100,
+    doc: 'Requests kept per tenant in the request log, in each process (`GET /folio/v1/tenants/{id}/requests`; 0 = off).',
+  },
+  requestLogBodies: {
+    schema: Type.Boolean(),
+    default: false,
+    doc: 'Also keep request and JSON response bodies in the request log (secret-named fields redacted).',
+  },
 } as const satisfies Record<
   string,
   { schema: TSchema; default: unknown; doc: string; secret?: boolean }

@@ -20,6 +20,7 @@ import type { BillrunsTables } from './billruns/billruns.table.ts';
 import type { PdfsTables } from './pdfs/pdfs.table.ts';
 import type { ClocksTables } from './clocks/clocks.table.ts';
 import type { LifecycleTables } from './lifecycle/lifecycle.table.ts';
+import type { SnapshotsTables } from './snapshots/snapshots.table.ts';
 
 export interface Database
   extends
@@ -39,7 +40,8 @@ export interface Database
     PdfsTables,
     BulkPdfTables,
     ClocksTables,
-    LifecycleTables {}
+    LifecycleTables,
+    SnapshotsTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -36,6 +36,8 @@ import {
   createControlledQueue,
   jobControl,
 } from './lifecycle/lifecycle.service.ts';
+import { createFaultInjector, type FaultInjector } from './platform/http/faults.ts';
+import { createRequestLog, type RequestLog } from './platform/http/request-log.ts';
 
 export interface Deps {
   config: Config;
@@ -60,6 +62,10 @@ export interface Deps {
   mailer: Mailer | undefined;
   /** Lifecycle control's view of status polls (issue 12 part 2): a GET may move a held job. */
   jobControl: JobControl;
+  /** Fault rules of the Zuora routes, in this process's memory (issue 12, emulator controls). */
+  faults: FaultInjector;
+  /** The last requests of each tenant, in this process's memory (issue 12, emulator controls). */
+  requestLog: RequestLog;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
@@ -177,6 +183,8 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     pdf: createPdfPool(config.pdfWorkers),
     mailer: createMailer(config.smtpUrl),
     jobControl: jobControl(() => deps),
+    faults: createFaultInjector(),
+    requestLog: createRequestLog(config.requestLogSize, config.requestLogBodies),
   };
   return deps;
 };

@@ -15,6 +15,8 @@ import { SEED_USAGE, seedCommand } from './cli/seed.ts';
 import { BILLRUN_USAGE, billrunCommand } from './cli/billrun.ts';
 import { EXPORT_USAGE, exportCommand } from './cli/export.ts';
 import { CLOCK_LIFECYCLE_USAGE, clockCommand, lifecycleCommand } from './cli/clock-lifecycle.ts';
+import { TRAFFIC_USAGE, faultCommand, requestsCommand } from './cli/traffic.ts';
+import { SNAPSHOT_USAGE, resetCommand, snapshotCommand } from './cli/snapshots.ts';
 
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
 
@@ -30,6 +32,8 @@ ${CLOCK_LIFECYCLE_USAGE}
 Client commands (over HTTP through the typed client, to this Folio or to Zuora):
 ${BILLRUN_USAGE}
 ${EXPORT_USAGE}
+${TRAFFIC_USAGE}
+${SNAPSHOT_USAGE}
 
 Every configuration key can be given as --kebab-case-flag, FOLIO_* variable or in folio.config.json.`;
 
@@ -172,6 +176,14 @@ const main = async (): Promise<number> => {
       return clockCommand(config, rest.slice(1));
     case 'lifecycle':
       return lifecycleCommand(config, rest.slice(1));
+    case 'fault':
+      return faultCommand(config, rest.slice(1), commandFlags);
+    case 'requests':
+      return requestsCommand(config, rest.slice(1), commandFlags);
+    case 'snapshot':
+      return snapshotCommand(config, rest.slice(1), commandFlags);
+    case 'reset':
+      return resetCommand(config, rest.slice(1));
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

@@ -14,6 +14,7 @@ import * as m0031 from './migrations/0031_pdf_settings.ts';
 import * as m0140 from './migrations/0140_scoped_lookup_indexes.ts';
 import * as m0080 from './migrations/0080_tenant_clocks.ts';
 import * as m0081 from './migrations/0081_lifecycle.ts';
+import * as m0090 from './migrations/0090_snapshots.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0140_scoped_lookup_indexes': m0140,
   '0080_tenant_clocks': m0080,
   '0081_lifecycle': m0081,
+  '0090_snapshots': m0090,
 };

@@ -17,6 +17,8 @@ import { consoleRoutes } from './console/console.routes.ts';
 import { clocksRoutes } from './clocks/clocks.routes.ts';
 import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
 import { seedsRoutes } from './seeds/seeds.routes.ts';
+import { trafficRoutes } from './traffic/traffic.routes.ts';
+import { snapshotsRoutes } from './snapshots/snapshots.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -36,4 +38,6 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   clocksRoutes,
   lifecycleRoutes,
   seedsRoutes,
+  trafficRoutes,
+  snapshotsRoutes,
 ];

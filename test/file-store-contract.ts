@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { isAppError } from '../src/platform/errors.ts';
-import type { FileStore } from '../src/platform/files/files.ts';
+import { copyFile, type FileStore } from '../src/platform/files/files.ts';
 
 export const read = async (s: Promise<Readable>): Promise<string> =>
   (await buffer(await s)).toString();
@@ -103,6 +103,26 @@ export const fileStoreContract = (
       await files.put('c/empty', Buffer.alloc(0), { contentType: 'application/octet-stream' });
       assert.equal((await files.head('c/empty'))?.size, 0);
       assert.equal(await read(files.get('c/empty')), '');
+    });
+
+    test('copyFile copies bytes and type; a later put to either key leaves the other alone', async () => {
+      await files.put('cp/src.pdf', Buffer.from('%PDF-original'), {
+        contentType: 'application/pdf',
+      });
+      assert.deepEqual(await copyFile(files, 'cp/src.pdf', 'cp/copy/dst.pdf'), {
+        key: 'cp/copy/dst.pdf',
+        size: 13,
+        contentType: 'application/pdf',
+      });
+      await files.put('cp/src.pdf', Buffer.from('%PDF-changed'), {
+        contentType: 'application/pdf',
+      });
+      assert.equal(await read(files.get('cp/copy/dst.pdf')), '%PDF-original');
+      await copyFile(files, 'cp/copy/dst.pdf', 'cp/src.pdf');
+      assert.equal(await read(files.get('cp/src.pdf')), '%PDF-original');
+      await files.delete('cp/copy/dst.pdf');
+      assert.equal(await read(files.get('cp/src.pdf')), '%PDF-original');
+      await assert.rejects(copyFile(files, 'cp/none', 'cp/x'), refusedAs('not_found'));
     });
 
     test('a put whose stream fails leaves the previous object intact and nothing new', async () => {

@@ -327,3 +327,24 @@ export const purgeExpiredTokens = async (deps: Deps): Promise<void> => {
     toIso(new Date(deps.clock.now().getTime() - 86_400_000)),
   );
 };
+
+const clientTenants = new WeakMap<object, Map<string, string>>();
+/**
+ * The tenant owning an OAuth client id, for the emulator controls of `/oauth/token` (issue 12).
+ * Known ids are cached per process (a client never changes tenant); unknown ids are not cached,
+ * so a client created later is found.
+ */
+export const findClientTenant = async (
+  deps: Deps,
+  clientId: string,
+): Promise<string | undefined> => {
+  let cache = clientTenants.get(deps.db);
+  if (cache === undefined) clientTenants.set(deps.db, (cache = new Map<string, string>()));
+  const hit = cache.get(clientId);
+  if (hit !== undefined) return hit;
+  const row = await store.findClient(deps.db.read, clientId);
+  if (row === undefined) return undefined;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(clientId, row.tenant_id);
+  return row.tenant_id;
+};

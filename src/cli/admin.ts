@@ -22,7 +22,7 @@ export const json = (v: unknown): void => {
 };
 
 /** A plain aligned table; values are stringified, null shown as "-". */
-const table = (rows: Record<string, unknown>[], columns: string[]): void => {
+export const table = (rows: Record<string, unknown>[], columns: string[]): void => {
   const show = (v: unknown): string =>
     v === null || v === undefined ? '-' : typeof v === 'string' ? v : JSON.stringify(v);
   const cells = rows.map((r) => columns.map((c) => show(r[c])));

@@ -43,7 +43,20 @@ export interface FileStore {
   list(prefix: string): AsyncIterable<FileInfo>;
   /** An absolute URL in S3's presigned form that downloads the object without authorization. */
   signedUrl(key: string, options?: SignUrlOptions): Promise<string>;
+  /**
+   * Copies an object to another key, replacing what was there (snapshots). Optional: without it,
+   * `copyFile` streams the bytes through `get` and `put`. Throws `not_found` when `from` is absent.
+   */
+  copy?(from: string, to: string): Promise<FileInfo>;
 }
+
+/** Copies through the adapter's own `copy` when it has one (a hard link, S3 CopyObject), else get + put. */
+export const copyFile = async (store: FileStore, from: string, to: string): Promise<FileInfo> => {
+  if (store.copy !== undefined) return store.copy(from, to);
+  const info = await store.head(from);
+  if (info === undefined) throw fileNotFound(from);
+  return store.put(to, await store.get(from), { contentType: info.contentType });
+};
 
 /** S3's own limit on key length, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;

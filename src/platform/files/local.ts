@@ -7,7 +7,18 @@
  * file is renamed first, then the data, so an object is visible only once both exist.
  */
 import { createReadStream, createWriteStream, readdirSync, rmSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile as fsCopyFile,
+  link,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -186,5 +197,37 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
     },
 
     signedUrl: async (key, opts) => options.signer.sign(checkKey(key), opts),
+
+    // A hard link: no bytes are copied, and since `put` always renames a new file into place,
+    // a later write to either key never changes the other. Copied when linking is impossible.
+    copy: async (from, to) => {
+      const info = await readInfo(from);
+      if (info === undefined) throw fileNotFound(from);
+      const target = dataPath(to);
+      const metaTarget = metaPath(to);
+      await mkdir(tmp, { recursive: true });
+      const name = options.ids.id();
+      const tmpData = join(tmp, `${name}.data`);
+      const tmpMeta = join(tmp, `${name}.meta`);
+      try {
+        try {
+          await link(dataPath(from), tmpData);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw e;
+          await fsCopyFile(dataPath(from), tmpData);
+        }
+        await writeFile(tmpMeta, JSON.stringify({ contentType: info.contentType }), { flag: 'wx' });
+        await mkdir(dirname(metaTarget), { recursive: true });
+        await mkdir(dirname(target), { recursive: true });
+        await rename(tmpMeta, metaTarget);
+        await rename(tmpData, target);
+        return { key: to, size: info.size, contentType: info.contentType };
+      } catch (e) {
+        await rm(tmpData, { force: true });
+        await rm(tmpMeta, { force: true });
+        throw e;
+      }
+    },
   };
 };

@@ -14,7 +14,8 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { AppError, isAppError } from '../errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError, isAppError, type ErrorKind } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Log } from '../log.ts';
@@ -27,6 +28,8 @@ import {
 } from './idempotency.ts';
 import { concurrencyClassOf, type LimitConfig, type Limiter } from './limits.ts';
 import { registerOps, type ReadinessCheck } from './ops.ts';
+import type { FaultInjector, FaultStatus, FaultVerdict } from './faults.ts';
+import { loggableBody, type RequestLog } from './request-log.ts';
 import {
   STATUS_VERSION,
   parseZuoraVersion,
@@ -63,6 +66,13 @@ declare module 'fastify' {
     zuora: ZuoraContext;
     /** Ends the request's concurrency slot (C1.11); null when the request is not counted. */
     limitRelease: (() => void) | null;
+    /** The tenant a Zuora-route request acts for (also for `/oauth/token`), for the emulator controls. */
+    folioTenantId: string | null;
+    /** The fault rule that answered or delayed this request (issue 12). */
+    folioFaultId: string | null;
+    /** The request and response bodies kept for the request log (only when bodies are logged). */
+    folioRequestBody: unknown;
+    folioResponseBody: unknown;
   }
   interface FastifyContextConfig {
     /** 6-digit Zuora resource code of the operation for error codes (C2.2). */
@@ -78,6 +88,10 @@ export interface HttpDeps {
   clock: Clock;
   metrics: Metrics;
   limits: Limiter;
+  /** Fault rules for the Zuora routes (issue 12); absent: none. */
+  faults?: FaultInjector;
+  /** The last requests of each tenant (issue 12); absent: not kept. */
+  requestLog?: RequestLog;
 }
 
 /** Resolves a bearer token to its tenant and entity set, or undefined when invalid or expired. */
@@ -96,6 +110,8 @@ export interface AppOptions<D> {
   idempotencyDb: IdempotencyDeps['db']['db'];
   /** `/readyz`: undefined when ready, else why not (default: always ready). */
   ready?: ReadinessCheck;
+  /** The tenant of an OAuth client id, so `/oauth/token` calls reach the emulator controls. */
+  tenantOfClient?: (clientId: string) => Promise<string | undefined>;
 }
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
@@ -267,6 +283,10 @@ export const buildApp = async <D extends HttpDeps>(
   app.decorateRequest('principal', null);
   app.decorateRequest('zuora', null as unknown as ZuoraContext);
   app.decorateRequest('limitRelease', null);
+  app.decorateRequest('folioTenantId', null);
+  app.decorateRequest('folioFaultId', null);
+  app.decorateRequest('folioRequestBody', undefined);
+  app.decorateRequest('folioResponseBody', undefined);
   const routeIndex = trackRoutes(app);
 
   // Ids made while serving a request come from its tenant's sequence once it is known (issue 12:
@@ -377,6 +397,8 @@ export const buildApp = async <D extends HttpDeps>(
 
   // C1.1: JSON only (the token route adds its form parser in its own scope); text/plain → 415.
   app.removeContentTypeParser('text/plain');
+  // Registered before the idempotency hook, so an injected fault is never recorded as a result.
+  registerEmulatorHooks(app, deps, options.tenantOfClient);
   registerIdempotency(app, { db: { db: options.idempotencyDb }, clock: deps.clock, ids: deps.ids });
   registerOps(app, deps.metrics, options.ready ?? (async () => undefined));
 
@@ -461,4 +483,140 @@ export const resolveEntity = (
     );
   }
   return wanted;
+};
+
+/** The error kind whose Zuora body a fault status carries (zuora-errors.ts builds it). */
+const FAULT_KINDS: Record<FaultStatus, ErrorKind> = {
+  400: 'invalid',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'busy',
+  429: 'rate_limited',
+  500: 'internal',
+  502: 'internal',
+  503: 'internal',
+  504: 'internal',
+};
+
+/** The reply of a fault rule with a status: the surface's own error body for that status. */
+const faultReply = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  v: FaultVerdict,
+): FastifyReply => {
+  const status = v.status!;
+  const kind = FAULT_KINDS[status];
+  const headers: Record<string, string> = {};
+  if (status === 429) {
+    // A limit "exhausted" by the rule: nothing remaining until Retry-After (C1.11 headers).
+    headers['Retry-After'] = String(v.retryAfter);
+    headers['RateLimit-Remaining'] = '0';
+    headers['RateLimit-Reset'] = String(v.retryAfter);
+  }
+  if (status === 503) headers['Retry-After'] = String(v.retryAfter);
+  const z = request.zuora;
+  const r = toErrorReply(new AppError(kind, v.message, { headers }), {
+    surface: z.surface,
+    version: z.version,
+    requestId: z.requestId,
+    processId: z.processId,
+    method: request.method,
+    ...(request.routeOptions.config.zuoraResource === undefined
+      ? {}
+      : { resource: request.routeOptions.config.zuoraResource }),
+  });
+  // Zuora publishes no 502/503/504 body; these carry the surface's 500 body (C2.4 on v1 REST,
+  // C2.5 UNKNOWN_ERROR on CRUD, C2.6 on Object Query, RFC 6749 server_error on /oauth/token),
+  // which is what a client's 5xx handling has to cope with anyway.
+  return sendErrorReply(reply, kind === 'internal' ? { ...r, status } : r);
+};
+
+/**
+ * Fault injection and the request log (issue 12) on the Zuora routes. The tenant is the token's,
+ * or for `/oauth/token` the one owning `client_id`; `/folio/v1`, `/files` and the operations
+ * endpoints are never touched.
+ */
+const registerEmulatorHooks = (
+  app: FastifyInstance,
+  deps: HttpDeps,
+  tenantOfClient: AppOptions<unknown>['tenantOfClient'],
+): void => {
+  const { faults, requestLog } = deps;
+  const logging = requestLog !== undefined && requestLog.size > 0;
+  if (faults === undefined && !logging) return;
+
+  app.addHook('preValidation', async (request, reply) => {
+    let tenantId = request.principal?.tenantId;
+    if (tenantId === undefined && request.zuora.surface === 'oauth' && tenantOfClient) {
+      const id = (request.body as { client_id?: unknown } | undefined)?.client_id;
+      if (typeof id === 'string' && id.length > 0 && id.length <= 64)
+        tenantId = await tenantOfClient(id);
+    }
+    if (tenantId === undefined) return;
+    request.folioTenantId = tenantId;
+    // As sent: schema validation fills in defaults afterwards.
+    if (logging && requestLog.bodies) request.folioRequestBody = loggableBody(request.body);
+    const verdict = faults?.check(tenantId, request.method, request.url);
+    if (verdict === undefined) return;
+    request.folioFaultId = verdict.ruleId;
+    if (verdict.latencyMs > 0) await sleep(verdict.latencyMs);
+    if (verdict.drop) {
+      // No response at all: the client sees the connection close (ECONNRESET / "socket hang up").
+      void reply.hijack();
+      if (logging) recordRequest(deps, request, 0, reply.elapsedTime);
+      request.raw.socket?.destroy();
+      return reply;
+    }
+    if (verdict.status !== null) return faultReply(request, reply, verdict);
+    return undefined;
+  });
+
+  if (!logging) return;
+  if (requestLog.bodies)
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.folioTenantId === null && request.principal === null) return payload;
+      const type = String(reply.getHeader('content-type') ?? '');
+      if (typeof payload === 'string' && type.startsWith('application/json')) {
+        try {
+          request.folioResponseBody = loggableBody(JSON.parse(payload));
+        } catch {
+          request.folioResponseBody = null;
+        }
+      } else request.folioResponseBody = null;
+      return payload;
+    });
+  app.addHook('onResponse', (request, reply, done) => {
+    recordRequest(deps, request, reply.statusCode, reply.elapsedTime);
+    done();
+  });
+};
+
+const recordRequest = (
+  deps: HttpDeps,
+  request: FastifyRequest,
+  status: number,
+  elapsedMs: number,
+): void => {
+  const tenantId = request.folioTenantId ?? request.principal?.tenantId;
+  const log = deps.requestLog;
+  if (tenantId === undefined || log === undefined) return;
+  const track = request.headers['zuora-track-id'];
+  log.record(tenantId, {
+    at: new Date(Date.now() - elapsedMs).toISOString(),
+    method: request.method,
+    path: request.url,
+    status,
+    requestId: request.id,
+    // Kept only when it was valid (an invalid one is refused before any tenant is known).
+    trackId: typeof track === 'string' ? track : null,
+    durationMs: Math.round(elapsedMs * 100) / 100,
+    faultId: request.folioFaultId,
+    ...(log.bodies
+      ? {
+          requestBody: request.folioRequestBody ?? null,
+          responseBody: request.folioResponseBody ?? null,
+        }
+      : {}),
+  });
 };
