@@ -14,6 +14,7 @@ import { createLimiter, type Limiter } from './platform/http/limits.ts';
 import { migrations } from './migrations.ts';
 import { taskRegistry, type Queue, type Task } from './platform/jobs/queue.ts';
 import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
+import { createGraphileQueue, DEFAULT_WORKER_SCHEMA } from './platform/jobs/graphile.ts';
 import type { JobsTables } from './platform/jobs/table.ts';
 import type { Kysely } from 'kysely';
 import { tasks as allTasks } from './tasks.ts';
@@ -58,15 +59,33 @@ export interface DepsOverrides {
   tasks?: readonly Task<Deps>[];
 }
 
+/**
+ * The queue adapter in effect: `auto` picks graphile-worker on PostgreSQL (DESIGN.md
+ * "Deployment modes") and the embedded runner on SQLite; graphile-worker needs PostgreSQL.
+ */
+export const jobRunnerOf = (config: Config): 'embedded' | 'graphile' => {
+  const postgres = !config.dbUrl.startsWith('sqlite:');
+  if (config.jobRunner === 'graphile' && !postgres)
+    throw new Error('jobRunner graphile needs a PostgreSQL FOLIO_DB_URL');
+  if (config.jobRunner === 'auto') return postgres ? 'graphile' : 'embedded';
+  return config.jobRunner === 'graphile' ? 'graphile' : 'embedded';
+};
+
+/** graphile-worker's schema: its default, or `<schema>_worker` beside a test's own schema. */
+export const workerSchemaOf = (dbSchema: string | undefined): string =>
+  dbSchema === undefined ? DEFAULT_WORKER_SCHEMA : `${dbSchema}_worker`;
+
 /** Builds every adapter from the configuration. The database is opened, not migrated. */
 export const createDeps = async (config: Config, overrides: DepsOverrides = {}): Promise<Deps> => {
   const log = overrides.log ?? createLog(config.logLevel as 'info');
   // A duplicate or malformed task id fails start up before anything is opened.
   const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])]);
-  const db = await openDb<Database>(
-    config.dbUrl,
-    overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema },
-  );
+  const runner = jobRunnerOf(config);
+  const db = await openDb<Database>(config.dbUrl, {
+    ...(overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema }),
+    // graphile-worker holds one connection for LISTEN and one per running job, beside the API's.
+    ...(runner === 'graphile' ? { poolSize: Math.max(10, config.jobConcurrency * 2 + 4) } : {}),
+  });
   const clock = overrides.clock ?? systemClock();
   const ids = overrides.ids ?? randomIds();
   const metrics = createMetrics();
@@ -87,19 +106,33 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     ids,
     log,
     metrics,
-    queue: createEmbeddedQueue<Deps>({
-      db: db.db as unknown as Kysely<JobsTables>,
-      dialect: db.dialect,
-      tasks: registry,
-      deps: () => deps,
-      clock,
-      ids,
-      log: log.child({ component: 'jobs' }),
-      metrics,
-      concurrency: config.jobConcurrency,
-      leaseMs: config.jobLeaseSeconds * 1000,
-      pollIntervalMs: config.jobPollIntervalMs,
-    }),
+    queue:
+      runner === 'graphile'
+        ? createGraphileQueue<Deps>({
+            pool: db.pgPool!,
+            schema: workerSchemaOf(overrides.dbSchema),
+            tasks: registry,
+            deps: () => deps,
+            ids,
+            log: log.child({ component: 'jobs' }),
+            metrics,
+            concurrency: config.jobConcurrency,
+            leaseMs: config.jobLeaseSeconds * 1000,
+            pollIntervalMs: config.jobPollIntervalMs,
+          })
+        : createEmbeddedQueue<Deps>({
+            db: db.db as unknown as Kysely<JobsTables>,
+            dialect: db.dialect,
+            tasks: registry,
+            deps: () => deps,
+            clock,
+            ids,
+            log: log.child({ component: 'jobs' }),
+            metrics,
+            concurrency: config.jobConcurrency,
+            leaseMs: config.jobLeaseSeconds * 1000,
+            pollIntervalMs: config.jobPollIntervalMs,
+          }),
     files: openFileStore(config.filesUrl, { ids, signer: urls }),
     urls,
     limits: createLimiter(config),
@@ -110,8 +143,11 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
 };
 
 /** Runs every pending migration (on PostgreSQL, Kysely's tables go in the current schema). */
-export const migrate = async (deps: Deps): Promise<string[]> =>
-  migrateToLatest(deps.db.db as never, migrations);
+export const migrate = async (deps: Deps): Promise<string[]> => {
+  const done = await migrateToLatest(deps.db.db as never, migrations);
+  await deps.queue.prepare();
+  return done;
+};
 
 /** Releases every adapter (graceful shutdown, end of tests). */
 export const closeDeps = async (deps: Deps): Promise<void> => {
