@@ -11,6 +11,7 @@ import { randomIds, type Ids } from './platform/ids.ts';
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { createLimiter, type Limiter } from './platform/http/limits.ts';
+import { postgresWindows } from './platform/http/limits-shared.ts';
 import { migrations } from './migrations.ts';
 import { taskRegistry, type Queue, type Task } from './platform/jobs/queue.ts';
 import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
@@ -135,7 +136,11 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
           }),
     files: openFileStore(config.filesUrl, { ids, signer: urls }),
     urls,
-    limits: createLimiter(config),
+    // C1.11 holds for the deployment: on PostgreSQL every API process counts in the database.
+    limits: createLimiter(
+      config,
+      db.dialect === 'postgres' ? postgresWindows(db.db as unknown as Kysely<unknown>) : undefined,
+    ),
     pdf: createPdfPool(config.pdfWorkers),
     mailer: createMailer(config.smtpUrl),
   };

@@ -11,6 +11,7 @@ import * as m0042 from './migrations/0042_bill_run_documents.ts';
 import * as m0043 from './migrations/0043_email_outbox.ts';
 import * as m0030 from './migrations/0030_pdf_versions.ts';
 import * as m0031 from './migrations/0031_pdf_settings.ts';
+import * as m0070 from './migrations/0070_rate_limit_windows.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0043_email_outbox': m0043,
   '0030_pdf_versions': m0030,
   '0031_pdf_settings': m0031,
+  '0070_rate_limit_windows': m0070,
 };

@@ -19,7 +19,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 /**
  * Spawns `node src/main.ts <command> …args` and resolves with its first match of `ready` in
- * stdout (within 20 s), or rejects with its output when it exits first.
+ * stdout (within 60 s), or rejects with its output when it exits first.
  */
 const spawnFolio = async (
   command: 'serve' | 'work',
@@ -48,7 +48,8 @@ const spawnFolio = async (
   const match = await new Promise<string>((res, rej) => {
     const timer = setTimeout(
       () => rej(new Error(`folio ${command} did not start:\n${out}`)),
-      20_000,
+      // Generous: several processes may start at once on a loaded 2-core machine.
+      60_000,
     );
     const check = (): void => {
       const m = ready.exec(out);

@@ -148,7 +148,7 @@ if (PG_URL === undefined || PG_URL === '') {
         });
         const json: any = await res.json();
         assert.equal(res.status, 200, `${method} ${path}: ${JSON.stringify(json)}`);
-      assert.notEqual(json.success, false, `${method} ${path}: ${JSON.stringify(json)}`);
+        assert.notEqual(json.success, false, `${method} ${path}: ${JSON.stringify(json)}`);
         return json;
       };
       /** Polls through both API processes until `done(body)`; kills a worker once `kill(body)`. */
@@ -172,7 +172,7 @@ if (PG_URL === undefined || PG_URL === '') {
       };
 
       say('processes up; bill run');
-    const today = new Date().toISOString().slice(0, 10);
+      const today = new Date().toISOString().slice(0, 10);
       const run = await call('POST', '/v1/bill-runs', {
         batches: ['AllBatches'],
         targetDate: today,
@@ -205,7 +205,7 @@ if (PG_URL === undefined || PG_URL === '') {
       assert.equal(crud.NumberOfInvoices, ACCOUNTS);
 
       say('bill run checked; bulk PDF');
-    // The killed worker is replaced; the bulk job starts on two workers again.
+      // The killed worker is replaced; the bulk job starts on two workers again.
       workers.push(await startWorker(env));
       const invoices = await q<{ id: string; number: string }>(
         'select id, number from invoices where bill_run_id = $1 order by number',
@@ -233,7 +233,7 @@ if (PG_URL === undefined || PG_URL === '') {
       assert.equal(exported.body.status, 'Completed', JSON.stringify(exported.body));
       assert.equal(exported.killed, true, 'a worker was killed while the bulk job was generating');
       say('bulk PDF completed; reading the ZIPs');
-    const urls: string[] = exported.body.fileUrls;
+      const urls: string[] = exported.body.fileUrls;
       assert.equal(urls.length, ACCOUNTS / 1_000);
 
       // Every document exactly once across the ZIPs (entries are <number>_<account>_<date>.pdf).

@@ -86,6 +86,10 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
   if (!/^[a-z_][a-z0-9_]*$/.test(options.schema))
     throw new Error(`bad worker schema name ${options.schema}`);
   const s = sql.id(options.schema);
+  // An idle client's error (e.g. the server restarting) must be logged, not crash the process;
+  // graphile-worker warns about a pool without a handler.
+  if (pool.listenerCount('error') === 0)
+    pool.on('error', (err) => log.error({ err }, 'PostgreSQL pool client error'));
   // Statements outside a caller's transaction go through the same pool. This Kysely is never
   // destroyed: the pool belongs to the database handle, which ends it.
   const own = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
