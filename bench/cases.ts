@@ -9,6 +9,7 @@ import { idleMemoryCase } from './cases/idle-memory.ts';
 import { bulkPdfCase } from './cases/bulk-pdf.ts';
 import { seedCase } from './cases/seed.ts';
 import { billRunCase } from './cases/billrun.ts';
+import { scaleCase } from './cases/scale.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -19,4 +20,5 @@ export const cases: readonly BenchCase[] = [
   bulkPdfCase,
   seedCase,
   billRunCase,
+  scaleCase,
 ];

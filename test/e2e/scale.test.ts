@@ -94,7 +94,6 @@ if (PG_URL === undefined || PG_URL === '') {
       FOLIO_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
       FOLIO_JOB_POLL_INTERVAL_MS: '200',
       FOLIO_JOB_CONCURRENCY: '2',
-      FOLIO_PDF_WORKERS: '1',
       FOLIO_TEST_DIR: dir,
     };
     const migrated = await runFolio(['migrate'], env, dir);
