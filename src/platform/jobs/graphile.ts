@@ -103,7 +103,9 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
 
   const graphileLog = new Logger((scope) => (level, message, meta) => {
     const fields = { ...scope, ...(meta ?? {}) };
-    if (level === 'error' || level === 'warning') log.warn(fields, message);
+    // LogLevel is a const enum of strings ('error', 'warning', 'info', 'debug').
+    const name = String(level);
+    if (name === 'error' || name === 'warning') log.warn(fields, message);
     else log.debug(fields, message);
   });
 
@@ -423,7 +425,11 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
       const r = runner;
       runner = undefined;
       if (r !== undefined) await (await r.catch(() => undefined))?.stop();
-      await Promise.allSettled([...pools].map((p) => p.gracefulShutdown('Folio is stopping')));
+      await Promise.allSettled(
+        [...pools].map(async (p) => {
+          await p.gracefulShutdown('Folio is stopping');
+        }),
+      );
       while (active.size > 0) await Promise.allSettled([...active]);
       await giveBackReleased();
       for (const id of [...live]) unregister(id);
