@@ -90,6 +90,11 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
   // graphile-worker warns about a pool without a handler.
   if (pool.listenerCount('error') === 0)
     pool.on('error', (err) => log.error({ err }, 'PostgreSQL pool client error'));
+  // The same for a client checked out of the pool (graphile-worker checks for both handlers).
+  if (pool.listenerCount('connect') === 0)
+    pool.on('connect', (client) => {
+      client.on('error', (err) => log.error({ err }, 'PostgreSQL client error'));
+    });
   // Statements outside a caller's transaction go through the same pool. This Kysely is never
   // destroyed: the pool belongs to the database handle, which ends it.
   const own = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
