@@ -13,6 +13,7 @@ import { bulkRssCase } from './cases/bulk-rss.ts';
 import { pdfRenderCase } from './cases/pdf-render.ts';
 import { emulatorCase } from './cases/emulator.ts';
 import { snapshotCase } from './cases/snapshot.ts';
+import { scaleCase } from './cases/scale.ts';
 
 export const cases: readonly BenchCase[] = [
   // GET /v1/bill-runs/{billRunId} is DESIGN.md's API target; the account GET is a second
@@ -27,4 +28,5 @@ export const cases: readonly BenchCase[] = [
   pdfRenderCase,
   emulatorCase,
   snapshotCase,
+  scaleCase,
 ];

@@ -88,12 +88,17 @@ export const CONFIG_KEYS = {
   jobConcurrency: {
     schema: int(1, 64),
     default: 2,
-    doc: 'Jobs the embedded runner executes at once.',
+    doc: 'Jobs a job runner (`folio serve` with its worker on, `folio work`) executes at once.',
+  },
+  jobRunner: {
+    schema: Type.Union(['auto', 'embedded', 'graphile'].map((l) => Type.Literal(l))),
+    default: 'auto',
+    doc: 'Job queue adapter: `auto` (graphile-worker on PostgreSQL, the embedded runner on SQLite), `embedded` (the job table in the application database, on either), or `graphile` (PostgreSQL only).',
   },
   worker: {
     schema: Type.Boolean(),
     default: true,
-    doc: 'Run the embedded job runner inside `folio serve` (`off` for API-only nodes).',
+    doc: 'Run the job runner inside `folio serve` (`off`, or `folio serve --no-worker`, for API-only nodes).',
   },
   jobLeaseSeconds: {
     schema: int(5, 86400),

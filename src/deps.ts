@@ -17,9 +17,11 @@ import {
 import { createLog, type Log } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { createLimiter, type Limiter } from './platform/http/limits.ts';
+import { postgresWindows } from './platform/http/limits-shared.ts';
 import { migrations } from './migrations.ts';
 import { taskRegistry, type Queue, type Task } from './platform/jobs/queue.ts';
 import { createEmbeddedQueue } from './platform/jobs/embedded.ts';
+import { createGraphileQueue, DEFAULT_WORKER_SCHEMA } from './platform/jobs/graphile.ts';
 import type { JobsTables } from './platform/jobs/table.ts';
 import type { Kysely } from 'kysely';
 import { tasks as allTasks } from './tasks.ts';
@@ -110,15 +112,33 @@ const fixedIds = (ids: Ids): DeterministicIds => ({
   setEpoch: () => undefined,
 });
 
+/**
+ * The queue adapter in effect: `auto` picks graphile-worker on PostgreSQL (DESIGN.md
+ * "Deployment modes") and the embedded runner on SQLite; graphile-worker needs PostgreSQL.
+ */
+export const jobRunnerOf = (config: Config): 'embedded' | 'graphile' => {
+  const postgres = !config.dbUrl.startsWith('sqlite:');
+  if (config.jobRunner === 'graphile' && !postgres)
+    throw new Error('jobRunner graphile needs a PostgreSQL FOLIO_DB_URL');
+  if (config.jobRunner === 'auto') return postgres ? 'graphile' : 'embedded';
+  return config.jobRunner === 'graphile' ? 'graphile' : 'embedded';
+};
+
+/** graphile-worker's schema: its default, or `<schema>_worker` beside a test's own schema. */
+export const workerSchemaOf = (dbSchema: string | undefined): string =>
+  dbSchema === undefined ? DEFAULT_WORKER_SCHEMA : `${dbSchema}_worker`;
+
 /** Builds every adapter from the configuration. The database is opened, not migrated. */
 export const createDeps = async (config: Config, overrides: DepsOverrides = {}): Promise<Deps> => {
   const log = overrides.log ?? createLog(config.logLevel as 'info');
   // A duplicate or malformed task id fails start up before anything is opened.
   const registry = taskRegistry([...allTasks, ...(overrides.tasks ?? [])].map(controlled));
-  const db = await openDb<Database>(
-    config.dbUrl,
-    overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema },
-  );
+  const runner = jobRunnerOf(config);
+  const db = await openDb<Database>(config.dbUrl, {
+    ...(overrides.dbSchema === undefined ? {} : { schema: overrides.dbSchema }),
+    // graphile-worker holds one connection for LISTEN and one per running job, beside the API's.
+    ...(runner === 'graphile' ? { poolSize: Math.max(10, config.jobConcurrency * 2 + 4) } : {}),
+  });
   const clock = tenantClock(
     overrides.clock ?? systemClock(),
     () => loadClockSettings(db.db),
@@ -150,19 +170,32 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     log,
     metrics,
     queue: createControlledQueue(
-      createEmbeddedQueue<Deps>({
-        db: db.db as unknown as Kysely<JobsTables>,
-        dialect: db.dialect,
-        tasks: registry,
-        deps: () => deps,
-        clock,
-        ids: internalIds,
-        log: log.child({ component: 'jobs' }),
-        metrics,
-        concurrency: config.jobConcurrency,
-        leaseMs: config.jobLeaseSeconds * 1000,
-        pollIntervalMs: config.jobPollIntervalMs,
-      }),
+      runner === 'graphile'
+        ? createGraphileQueue<Deps>({
+            pool: db.pgPool!,
+            schema: workerSchemaOf(overrides.dbSchema),
+            tasks: registry,
+            deps: () => deps,
+            ids: internalIds,
+            log: log.child({ component: 'jobs' }),
+            metrics,
+            concurrency: config.jobConcurrency,
+            leaseMs: config.jobLeaseSeconds * 1000,
+            pollIntervalMs: config.jobPollIntervalMs,
+          })
+        : createEmbeddedQueue<Deps>({
+            db: db.db as unknown as Kysely<JobsTables>,
+            dialect: db.dialect,
+            tasks: registry,
+            deps: () => deps,
+            clock,
+            ids: internalIds,
+            log: log.child({ component: 'jobs' }),
+            metrics,
+            concurrency: config.jobConcurrency,
+            leaseMs: config.jobLeaseSeconds * 1000,
+            pollIntervalMs: config.jobPollIntervalMs,
+          }),
       () => deps,
     ),
     files: await openFileStore(config.filesUrl, {
@@ -179,7 +212,11 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
       },
     }),
     urls,
-    limits: createLimiter(config),
+    // C1.11 holds for the deployment: on PostgreSQL every API process counts in the database.
+    limits: createLimiter(
+      config,
+      db.dialect === 'postgres' ? postgresWindows(db.db as unknown as Kysely<unknown>) : undefined,
+    ),
     pdf: createPdfPool(config.pdfWorkers),
     mailer: createMailer(config.smtpUrl),
     jobControl: jobControl(() => deps),
@@ -194,6 +231,7 @@ export const migrate = async (deps: Deps): Promise<string[]> => {
   const done = await migrateToLatest(deps.db.db as never, migrations);
   // Deterministic mode: each start on this database gets the next epoch (see deterministicIds).
   if (deps.config.seed !== '') deps.ids.setEpoch(await nextIdsEpoch(deps.db.db as never));
+  await deps.queue.prepare();
   return done;
 };
 

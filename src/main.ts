@@ -3,7 +3,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { CONFIG_KEYS, ConfigError, loadConfig, type Config } from './config.ts';
-import { closeDeps, createDeps, migrate, type Deps } from './deps.ts';
+import { closeDeps, createDeps, jobRunnerOf, migrate, type Deps } from './deps.ts';
 import { createApp } from './app.ts';
 import { ensureDemoTenant } from './tenants/tenants.service.ts';
 import { ensureClient } from './auth/auth.service.ts';
@@ -21,7 +21,10 @@ import { SNAPSHOT_USAGE, resetCommand, snapshotCommand } from './cli/snapshots.t
 const USAGE = `Usage: folio <command> [--config PATH] [--key value …]
 
 Commands:
-  serve          run the HTTP API (and the embedded job runner); what \`npm start\` runs
+  serve          run the HTTP API and a job runner; what \`npm start\` runs
+                 (--no-worker: the API only, for nodes beside \`folio work\` processes)
+  work           run a job runner only (no HTTP): FOLIO_JOB_CONCURRENCY jobs at once,
+                 FOLIO_PDF_WORKERS render threads; SIGTERM finishes or releases its jobs
   migrate        apply database migrations and exit
   config         print the effective configuration, secrets redacted
   gen-openapi    write openapi.json from the route schemas (--check: fail on drift)
@@ -82,7 +85,7 @@ const resolvePort = async (config: Config): Promise<Config> => {
   return Object.freeze({ ...config, port, publicUrl });
 };
 
-const serve = async (given: Config): Promise<void> => {
+const serve = async (given: Config, commandFlags: string[]): Promise<void> => {
   const started = performance.now();
   const config = await resolvePort(given);
   const deps = await createDeps(config);
@@ -91,7 +94,8 @@ const serve = async (given: Config): Promise<void> => {
   const app = await createApp(deps);
   // Started after migrations; stopped by closeDeps on SIGTERM, which aborts running jobs' signals
   // and waits until each is completed, failed or released for the next runner.
-  if (config.worker) deps.queue.start();
+  const worker = config.worker && !commandFlags.includes('--no-worker');
+  if (worker) deps.queue.start();
 
   // Installed before listening: a SIGTERM right after the address is printed must still drain.
   let closing = false;
@@ -127,6 +131,37 @@ const serve = async (given: Config): Promise<void> => {
   );
 };
 
+/**
+ * `folio work`: a job runner without HTTP (DESIGN.md "Deployment modes": `folio work` ×M). It
+ * migrates like `serve` (idempotent), then runs jobs until SIGTERM/SIGINT, when running jobs
+ * see their signal aborted and are finished or released for another runner before it exits 0.
+ */
+const work = async (config: Config): Promise<void> => {
+  const deps = await createDeps(config);
+  await migrate(deps);
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    deps.log.info({ signal }, 'worker shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    closeDeps(deps)
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        deps.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  deps.queue.start();
+  deps.log.info({ concurrency: config.jobConcurrency }, 'folio worker running');
+  process.stdout.write(
+    `Folio worker running: ${config.jobConcurrency} jobs at once (${jobRunnerOf(config)} queue)\n`,
+  );
+};
+
 const main = async (): Promise<number> => {
   let loaded;
   try {
@@ -142,7 +177,10 @@ const main = async (): Promise<number> => {
   const [command = 'serve'] = rest;
   switch (command) {
     case 'serve':
-      await serve(config);
+      await serve(config, commandFlags);
+      return -1;
+    case 'work':
+      await work(config);
       return -1;
     case 'migrate': {
       const deps = await createDeps(config);

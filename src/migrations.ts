@@ -15,6 +15,7 @@ import * as m0140 from './migrations/0140_scoped_lookup_indexes.ts';
 import * as m0080 from './migrations/0080_tenant_clocks.ts';
 import * as m0081 from './migrations/0081_lifecycle.ts';
 import * as m0090 from './migrations/0090_snapshots.ts';
+import * as m0070 from './migrations/0070_rate_limit_windows.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0080_tenant_clocks': m0080,
   '0081_lifecycle': m0081,
   '0090_snapshots': m0090,
+  '0070_rate_limit_windows': m0070,
 };

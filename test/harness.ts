@@ -73,6 +73,8 @@ export const createTestContext = async (
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
     await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    // graphile-worker's schema of this context (deps.workerSchemaOf), when the queue made one.
+    await c.query(`DROP SCHEMA IF EXISTS ${schema}_worker CASCADE`);
     await c.end();
   };
   const config = testConfig({

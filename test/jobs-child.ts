@@ -42,6 +42,8 @@ const main = async (): Promise<void> => {
     ...base,
     dbUrl: env.FOLIO_TEST_CHILD_DB_URL!,
     logLevel: 'silent',
+    // The embedded runner's lease follows this process's clock (moved forward above).
+    jobRunner: 'embedded',
   }) as Config;
   const deps = await createDeps(config, {
     tasks: [crashTask],

@@ -1,6 +1,6 @@
 /**
- * Spawns a real `folio serve` process on 127.0.0.1 with a free port and a temporary data
- * directory, for end-to-end tests and the bench.
+ * Spawns real `folio serve` processes on 127.0.0.1 with a free port and a temporary data
+ * directory, and `folio work` processes beside them, for end-to-end tests and the bench.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -17,16 +17,21 @@ export interface RunningServer {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** How long a server may take to print its address (generous: CI machines can be loaded). */
+/** How long a process may take to start (generous: CI machines can be loaded). */
 const START_TIMEOUT_MS = 60_000;
 
-/** Starts `node src/main.ts serve` and resolves once it prints its address. */
-export const startServer = async (
-  env: Record<string, string> = {},
-  args: string[] = [],
-): Promise<RunningServer> => {
+/**
+ * Spawns `node src/main.ts <command> …args` and resolves with its first match of `ready` in
+ * stdout (within 60 s), or rejects with its output when it exits first.
+ */
+const spawnFolio = async (
+  command: 'serve' | 'work',
+  ready: RegExp,
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ match: string; dir: string } & Omit<RunningServer, 'url' | 'dir'>> => {
   const dir = env.FOLIO_TEST_DIR ?? mkdtempSync(join(tmpdir(), 'folio-e2e-'));
-  const child = spawn(process.execPath, [join(ROOT, 'src/main.ts'), 'serve', ...args], {
+  const child = spawn(process.execPath, [join(ROOT, 'src/main.ts'), command, ...args], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -43,37 +48,67 @@ export const startServer = async (
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  const url = await new Promise<string>((res, rej) => {
-    // A server that has not listened in time is killed, never left running: an orphaned child
+  const match = await new Promise<string>((res, rej) => {
+    // A process that has not started in time is killed, never left running: an orphaned child
     // keeps the parent's pipes open and the calling test or bench would never exit (seen in CI's
-    // bench --quick with a machine loaded to 20).
+    // bench --quick with a machine loaded to 20). Generous: several processes may start at once.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      rej(new Error(`server did not start in ${String(START_TIMEOUT_MS)} ms:\n${out}`));
+      rej(new Error(`folio ${command} did not start in ${String(START_TIMEOUT_MS)} ms:\n${out}`));
     }, START_TIMEOUT_MS);
     const check = (): void => {
-      const m = /Folio listening on (http:\/\/[^\s]+)/.exec(out);
+      const m = ready.exec(out);
       if (m !== null) {
         clearTimeout(timer);
-        res(m[1]!);
+        res(m[1] ?? m[0]);
       }
     };
     child.stdout.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      rej(new Error(`server exited with ${String(code)}:\n${out}`));
+      rej(new Error(`folio ${command} exited with ${String(code)}:\n${out}`));
     });
   });
   return {
-    url,
+    match,
     dir,
     child,
     output: () => out,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
+};
+
+/** Starts `node src/main.ts serve` and resolves once it prints its address. */
+export const startServer = async (
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<RunningServer> => {
+  const { match, ...rest } = await spawnFolio(
+    'serve',
+    /Folio listening on (http:\/\/[^\s]+)/,
+    env,
+    args,
+  );
+  return { url: match, ...rest };
+};
+
+export type RunningWorker = Omit<RunningServer, 'url'>;
+
+/** Starts `node src/main.ts work` (a job runner without HTTP) and resolves once it runs. */
+export const startWorker = async (
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<RunningWorker> => {
+  const { match: _ready, ...rest } = await spawnFolio(
+    'work',
+    /Folio worker running[^\n]*\n/,
+    env,
+    args,
+  );
+  return rest;
 };
 
 /** Runs `node src/main.ts …args` to completion; returns its exit code and output. */

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDb, seedTenant, tokenFor } from '../../test/harness.ts';
+import { jobRunnerOf } from '../deps.ts';
 import * as store from './billruns.store.ts';
 import { billChunk } from './billruns.service.ts';
 import { postDocuments } from '../billing/billing.service.ts';
@@ -275,7 +276,13 @@ forEachDb('bill-run processing', (ctx) => {
     ]);
   });
 
-  test('a scheduled run waits for its time, then runs and creates the next occurrence (C3.2.2)', async () => {
+  test('a scheduled run waits for its time, then runs and creates the next occurrence (C3.2.2)', async (t) => {
+    if (jobRunnerOf(ctx.deps.config) === 'graphile') {
+      // graphile-worker makes a job due by PostgreSQL's now(), which a test clock cannot move;
+      // the scheduling itself (run_at from scheduledExecutionTime) is the same code on both.
+      t.skip('graphile-worker runs jobs by database time; this test moves a test clock');
+      return;
+    }
     const created = await ok('POST', '/v1/bill-runs', {
       batches: ['Batch2'],
       billCycleDay: 'AsRunDay',

@@ -2,9 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { text } from 'node:stream/consumers';
+import { sql } from 'kysely';
 import { forEachDb, seedTenant, tokenFor } from '../../test/harness.ts';
 import { noPdftotext, pdfText, seedAccount, seedPlan } from '../../test/documents.ts';
 import type { Scope } from '../platform/scope.ts';
+import { jobRunnerOf, workerSchemaOf } from '../deps.ts';
 import { billAccounts } from '../billing/billing.service.ts';
 import { getAccount } from '../accounts/accounts.service.ts';
 import { latestDocumentFiles, listDocumentFiles } from '../files/files.service.ts';
@@ -45,11 +47,21 @@ forEachDb('PDF generation jobs', (ctx) => {
     assert.equal(files[0]!.generationStatus, 'Pending');
     assert.equal(files[0]!.documentType, 'Invoice');
     assert.equal(files[0]!.versionNumber, ctx.clock.now().getTime());
-    const jobs = await ctx.deps.db.db
-      .selectFrom('jobs')
-      .select(['task_id', 'payload'])
-      .where('task_id', '=', 'pdfs.generate')
-      .execute();
+    // The queued job, in the table of the queue adapter in effect.
+    const ws = sql.id(workerSchemaOf(ctx.deps.db.schema));
+    const jobs =
+      jobRunnerOf(ctx.deps.config) === 'graphile'
+        ? (
+            await sql<{ task_id: string; payload: string }>`
+              select t.identifier as task_id, j.payload::text as payload
+              from ${ws}._private_jobs j join ${ws}._private_tasks t on t.id = j.task_id
+              where t.identifier = 'pdfs.generate'`.execute(ctx.deps.db.db)
+          ).rows
+        : await ctx.deps.db.db
+            .selectFrom('jobs')
+            .select(['task_id', 'payload'])
+            .where('task_id', '=', 'pdfs.generate')
+            .execute();
     assert.equal(jobs.length, 1);
     assert.match(String(jobs[0]!.payload), new RegExp(files[0]!.id));
   });

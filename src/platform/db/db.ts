@@ -17,6 +17,10 @@ export interface DbHandle<DB> {
   /** Reader: plain reads that must not queue behind the writer. */
   read: Kysely<DB>;
   dialect: Dialect_;
+  /** The PostgreSQL pool behind `db` (PostgreSQL only), shared with the graphile-worker queue. */
+  pgPool?: pg.Pool;
+  /** The PostgreSQL schema given at open (tests), if any. */
+  schema?: string;
   destroy(): Promise<void>;
 }
 
@@ -82,5 +86,12 @@ export const openDb = async <DB>(
   });
   const dialect: Dialect = new PostgresDialect({ pool });
   const db = new Kysely<DB>({ dialect });
-  return { db, read: db, dialect: 'postgres', destroy: () => db.destroy() };
+  return {
+    db,
+    read: db,
+    dialect: 'postgres',
+    pgPool: pool,
+    ...(schema === undefined ? {} : { schema }),
+    destroy: () => db.destroy(),
+  };
 };

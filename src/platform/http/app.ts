@@ -358,7 +358,7 @@ export const buildApp = async <D extends HttpDeps>(
       checkIdempotencyHeader(request);
       // C1.11: every authenticated tenant call counts; 401s never reach here.
       const path = request.url.split('?', 1)[0] ?? request.url;
-      const decision = deps.limits.take(
+      const decision = await deps.limits.take(
         found.tenantId,
         deps.clock.now(found.tenantId),
         concurrencyClassOf(request.method, path),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { forEachDb, seedTenant, tokenFor } from '../../../test/harness.ts';
 import { gated, httpTestRoutes } from '../../../test/http-routes.ts';
 import { concurrencyClassOf, createLimiter } from './limits.ts';
+import { postgresWindows } from './limits-shared.ts';
 
 forEachDb(
   'rate and concurrency limits',
@@ -93,11 +94,46 @@ forEachDb(
       assert.equal((await slow).statusCode, 201);
       assert.equal((await get(tok)).statusCode, 200);
     });
+
+    test('on PostgreSQL, the rate windows are shared by every process of the deployment', async (t) => {
+      if (ctx.target.name !== 'postgres') {
+        t.skip('SQLite deployments are one process: its counters are in memory');
+        return;
+      }
+      const config = { ...ctx.deps.config, rateLimitPerMinute: 5, concurrencyLimit: 100 };
+      // Two API processes: two limiters, one database.
+      const a = createLimiter(config, postgresWindows(ctx.deps.db.db as never));
+      const b = createLimiter(config, postgresWindows(ctx.deps.db.db as never));
+      const at = new Date('2026-06-01T12:00:10Z');
+      const outcomes: boolean[] = [];
+      for (const l of [a, b, a, b, a, b, a]) {
+        const d = await l.take('shared-tenant', at, 'default');
+        outcomes.push(d.allowed);
+        d.release();
+      }
+      assert.deepEqual(outcomes, [true, true, true, true, true, false, false]);
+      const refused = await b.take('shared-tenant', at, 'default');
+      assert.equal(refused.headers['RateLimit-Remaining'], '0');
+      assert.equal(refused.retryAfter, 50);
+      assert.equal(refused.reason, 'rate');
+      // Concurrent requests from both processes never exceed the limit together.
+      const later = new Date('2026-06-01T12:01:00Z');
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? a : b).take('burst-tenant', later, 'default'),
+        ),
+      );
+      assert.equal(burst.filter((d) => d.allowed).length, 5);
+      // The next minute starts from zero.
+      const next = await a.take('shared-tenant', new Date('2026-06-01T12:01:00Z'), 'default');
+      assert.equal(next.allowed, true);
+      assert.equal(next.headers['RateLimit-Remaining'], '4');
+    });
   },
   { routes: [httpTestRoutes], config: { rateLimitPerMinute: 5 } },
 );
 
-test('POST accounts, subscriptions and orders are high-volume; the rest default', () => {
+test('POST accounts, subscriptions and orders are high-volume; the rest default', async () => {
   assert.equal(concurrencyClassOf('POST', '/v1/accounts'), 'high-volume');
   assert.equal(concurrencyClassOf('POST', '/v1/orders'), 'high-volume');
   assert.equal(concurrencyClassOf('GET', '/v1/accounts'), 'default');
@@ -110,7 +146,7 @@ test('POST accounts, subscriptions and orders are high-volume; the rest default'
     concurrencyLimitHighVolume: 2,
   });
   const at = new Date('2026-01-01T10:59:30Z');
-  const d = l.take('t', at, 'high-volume');
+  const d = await l.take('t', at, 'high-volume');
   // The hour window (3) is closest to exhaustion and resets in 30 s.
   assert.equal(d.headers['RateLimit-Limit'], '3, 10;w=60, 3;w=3600, 100;w=86400');
   assert.equal(d.headers['RateLimit-Remaining'], '2');
@@ -118,5 +154,5 @@ test('POST accounts, subscriptions and orders are high-volume; the rest default'
   assert.equal(d.headers['Concurrency-Limit-Remaining'], '1');
   d.release();
   d.release();
-  assert.equal(l.take('t', at, 'high-volume').headers['Concurrency-Limit-Remaining'], '1');
+  assert.equal((await l.take('t', at, 'high-volume')).headers['Concurrency-Limit-Remaining'], '1');
 });

@@ -1,11 +1,13 @@
 /**
- * Rate and concurrency limits per tenant (CONTRACT C1.11), counted in this process's memory.
- * No Fastify here: the hook that applies them lives in `conventions.ts`, and the admin API can
- * change a tenant's limits through `setTenantLimits` without touching HTTP.
+ * Rate and concurrency limits per tenant (CONTRACT C1.11). No Fastify here: the hook that applies
+ * them lives in `app.ts`, and the admin API can change a tenant's limits through
+ * `setTenantLimits` without touching HTTP.
  *
- * Several `folio serve` processes each count on their own, so behind a load balancer a tenant
- * gets up to N × the configured limits (README "HTTP conventions"); shared counters come with the
- * scale-out work.
+ * The rate windows are counted in this process's memory (SQLite: one process), or, given a
+ * `SharedWindows` store (`limits-shared.ts`, PostgreSQL), in the database, so that every
+ * `folio serve` of a deployment counts against the same limits. Requests in flight (the
+ * concurrency limits) are counted per process: a deployment of N API processes admits up to
+ * N × the concurrency limit.
  */
 
 /** A tenant's limits: requests per fixed window and requests in flight per class. */
@@ -41,7 +43,28 @@ export interface Limiter {
   /** The limits in effect for a tenant. */
   limitsFor(tenantId: string): RateLimits;
   /** Counts one request of a tenant at `now`, or refuses it without counting it. */
-  take(tenantId: string, now: Date, cls: ConcurrencyClass): LimitDecision;
+  take(tenantId: string, now: Date, cls: ConcurrencyClass): Promise<LimitDecision>;
+}
+
+/** A tenant's window to count in: its length, current start (epoch s, aligned) and limit. */
+export interface WindowSpec {
+  seconds: number;
+  start: number;
+  limit: number;
+}
+
+/** Rate windows counted in a store that every process shares. */
+export interface SharedWindows {
+  /**
+   * Reads the tenant's counts in `windows` (a window whose start moved counts from 0) and, when
+   * `count` is true and every count is below its limit, counts one request in all of them at
+   * once. Returns the counts afterwards and whether the request was counted.
+   */
+  take(
+    tenantId: string,
+    windows: readonly WindowSpec[],
+    count: boolean,
+  ): Promise<{ counts: number[]; counted: boolean }>;
 }
 
 const WINDOWS = [
@@ -65,7 +88,7 @@ export interface LimitConfig {
   concurrencyLimitHighVolume: number;
 }
 
-export const createLimiter = (config: LimitConfig): Limiter => {
+export const createLimiter = (config: LimitConfig, shared?: SharedWindows): Limiter => {
   const defaults: RateLimits = {
     perMinute: config.rateLimitPerMinute,
     perHour: config.rateLimitPerHour,
@@ -81,13 +104,32 @@ export const createLimiter = (config: LimitConfig): Limiter => {
     ...overrides.get(tenantId),
   });
 
+  /** Counts in this process's memory: the same contract as `SharedWindows.take`. */
+  const countInMemory = (
+    c: TenantCounters,
+    windows: readonly WindowSpec[],
+    count: boolean,
+  ): { counts: number[]; counted: boolean } => {
+    const slots = windows.map((w, i) => {
+      const slot = c.windows[i]!;
+      if (slot.start !== w.start) {
+        slot.start = w.start;
+        slot.count = 0;
+      }
+      return slot;
+    });
+    const counted = count && slots.every((slot, i) => slot.count < windows[i]!.limit);
+    if (counted) for (const slot of slots) slot.count++;
+    return { counts: slots.map((slot) => slot.count), counted };
+  };
+
   return {
     setTenantLimits: (tenantId, limits) => {
       if (limits === undefined) overrides.delete(tenantId);
       else overrides.set(tenantId, limits);
     },
     limitsFor,
-    take: (tenantId, now, cls) => {
+    take: async (tenantId, now, cls) => {
       const limits = limitsFor(tenantId);
       const nowS = Math.floor(now.getTime() / 1000);
       let c = counters.get(tenantId);
@@ -98,42 +140,54 @@ export const createLimiter = (config: LimitConfig): Limiter => {
         };
         counters.set(tenantId, c);
       }
-      const states = WINDOWS.map((w, i) => {
-        const slot = c.windows[i]!;
-        const start = nowS - (nowS % w.seconds);
-        if (slot.start !== start) {
-          slot.start = start;
-          slot.count = 0;
-        }
-        return { limit: limits[w.key], seconds: w.seconds, slot, reset: start + w.seconds - nowS };
-      });
+      const windows: WindowSpec[] = WINDOWS.map((w) => ({
+        seconds: w.seconds,
+        start: nowS - (nowS % w.seconds),
+        limit: limits[w.key],
+      }));
       const concLimit = cls === 'high-volume' ? limits.concurrencyHighVolume : limits.concurrency;
-      const exceeded = states.filter((s) => s.slot.count >= s.limit);
+      // The slot is taken before any await, so concurrent requests of this process see it.
       const concFull = c.inFlight[cls] >= concLimit;
-      const allowed = exceeded.length === 0 && !concFull;
-      if (allowed) {
-        for (const s of states) s.slot.count++;
-        c.inFlight[cls]++;
+      if (!concFull) c.inFlight[cls]++;
+      let result: { counts: number[]; counted: boolean };
+      try {
+        result =
+          shared === undefined
+            ? countInMemory(c, windows, !concFull)
+            : await shared.take(tenantId, windows, !concFull);
+      } catch (err) {
+        if (!concFull) c.inFlight[cls]--;
+        throw err;
       }
+      const { counts, counted } = result;
+      const allowed = counted && !concFull;
+      if (!allowed && !concFull) c.inFlight[cls]--;
+      const states = windows.map((w, i) => ({
+        limit: w.limit,
+        seconds: w.seconds,
+        count: counts[i]!,
+        reset: w.start + w.seconds - nowS,
+      }));
+      const exceeded = states.filter((s) => s.count >= s.limit && !counted);
       // The first RateLimit-Limit value, -Remaining and -Reset describe the window closest to
       // exhaustion (least remaining; the shorter window on a tie), as in the IETF draft Zuora's
       // headers follow (draft-polli-ratelimit-headers: "RateLimit-Limit: 10, 10;w=1, 50;w=60").
       const closest = [...states].sort(
-        (a, b) => a.limit - a.slot.count - (b.limit - b.slot.count) || a.seconds - b.seconds,
+        (a, b) => a.limit - a.count - (b.limit - b.count) || a.seconds - b.seconds,
       )[0]!;
       const headers: Record<string, string> = {
         'RateLimit-Limit': [
           String(closest.limit),
           ...states.map((s) => `${s.limit};w=${s.seconds}`),
         ].join(', '),
-        'RateLimit-Remaining': String(Math.max(0, closest.limit - closest.slot.count)),
+        'RateLimit-Remaining': String(Math.max(0, closest.limit - closest.count)),
         'RateLimit-Reset': String(closest.reset),
         'Concurrency-Limit-Type': cls,
         'Concurrency-Limit-Limit': String(concLimit),
         'Concurrency-Limit-Remaining': String(Math.max(0, concLimit - c.inFlight[cls])),
       };
       let released = !allowed;
-      const counted = c;
+      const counted_ = c;
       return {
         allowed,
         headers,
@@ -145,7 +199,7 @@ export const createLimiter = (config: LimitConfig): Limiter => {
         release: () => {
           if (released) return;
           released = true;
-          counted.inFlight[cls]--;
+          counted_.inFlight[cls]--;
         },
       };
     },

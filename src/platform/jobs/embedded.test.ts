@@ -398,5 +398,5 @@ forEachDb(
       await deps.queue.runUntilIdle();
     });
   },
-  { config: { jobConcurrency: 2 }, overrides: { tasks: testTasks } },
+  { config: { jobConcurrency: 2, jobRunner: 'embedded' }, overrides: { tasks: testTasks } },
 );

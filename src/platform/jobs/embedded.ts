@@ -18,10 +18,7 @@ import type { Ids } from '../ids.ts';
 import type { Log } from '../log.ts';
 import type { JobsTable, JobsTables } from './table.ts';
 import {
-  DEFAULT_MAX_ATTEMPTS,
-  MAX_ATTEMPTS_LIMIT,
-  MAX_JOB_KEY_LENGTH,
-  MAX_PAYLOAD_BYTES,
+  checkAdd,
   type AddedJob,
   type AddOptions,
   type JobOutcome,
@@ -69,6 +66,32 @@ export const backoffMs = (
   return Math.round(capped / 2 + (capped / 2) * random);
 };
 
+/** The job metrics both queue adapters record (registered once per registry). */
+export const jobMetrics = (
+  metrics: Registry,
+): {
+  counter: Counter<'task' | 'outcome'>;
+  duration: Histogram<'task' | 'outcome'>;
+} => ({
+  counter:
+    (metrics.getSingleMetric('folio_jobs_total') as Counter<'task' | 'outcome'>) ??
+    new Counter({
+      name: 'folio_jobs_total',
+      help: 'Job attempts by task and outcome (completed, retried, failed, released).',
+      labelNames: ['task', 'outcome'],
+      registers: [metrics],
+    }),
+  duration:
+    (metrics.getSingleMetric('folio_job_duration_seconds') as Histogram<'task' | 'outcome'>) ??
+    new Histogram({
+      name: 'folio_job_duration_seconds',
+      help: 'Duration of job attempts by task and outcome.',
+      labelNames: ['task', 'outcome'],
+      buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 30, 120, 600],
+      registers: [metrics],
+    }),
+});
+
 const iso = (d: Date): string => d.toISOString();
 const messageOf = (err: unknown): string =>
   (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_LENGTH);
@@ -83,25 +106,7 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
   const workerId = `${hostname()}:${process.pid}:${options.ids.id().slice(0, 8)}`;
   const inlineScope = new AsyncLocalStorage<{ inlineIds: string[] }>();
 
-  const counter =
-    (options.metrics.getSingleMetric('folio_jobs_total') as Counter<'task' | 'outcome'>) ??
-    new Counter({
-      name: 'folio_jobs_total',
-      help: 'Job attempts by task and outcome (completed, retried, failed, released).',
-      labelNames: ['task', 'outcome'],
-      registers: [options.metrics],
-    });
-  const duration =
-    (options.metrics.getSingleMetric('folio_job_duration_seconds') as Histogram<
-      'task' | 'outcome'
-    >) ??
-    new Histogram({
-      name: 'folio_job_duration_seconds',
-      help: 'Duration of job attempts by task and outcome.',
-      labelNames: ['task', 'outcome'],
-      buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 30, 120, 600],
-      registers: [options.metrics],
-    });
+  const { counter, duration } = jobMetrics(options.metrics);
 
   const controllers = new Set<AbortController>();
   const active = new Set<Promise<unknown>>();
@@ -431,26 +436,11 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
   };
 
   const queue: Queue = {
+    // The `jobs` table is created by the application's migrations (0004_jobs).
+    prepare: async () => undefined,
     add: async (anyDb, taskId, payload, addOptions: AddOptions = {}): Promise<AddedJob> => {
-      const task = tasks.get(taskId);
-      if (task === undefined) throw new Error(`Unknown task id '${taskId}'`);
-      const first = Value.Errors(task.schema, payload).First();
-      if (first !== undefined)
-        throw new Error(
-          `Payload of task ${taskId} is invalid at '${first.path || '/'}': ${first.message}`,
-        );
-      const json = JSON.stringify(payload);
-      if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES)
-        throw new Error(`Payload of task ${taskId} exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+      const { json, maxAttempts } = checkAdd(tasks, taskId, payload, addOptions);
       const { jobKey, runAt } = addOptions;
-      if (jobKey !== undefined && (jobKey.length === 0 || jobKey.length > MAX_JOB_KEY_LENGTH))
-        throw new Error(`jobKey must be 1–${MAX_JOB_KEY_LENGTH} characters`);
-      const maxAttempts = addOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT)
-        throw new Error(`maxAttempts must be an integer 1–${MAX_ATTEMPTS_LIMIT}`);
-      if (runAt !== undefined && Number.isNaN(runAt.getTime()))
-        throw new Error('runAt is not a valid date');
-
       const k = anyDb as unknown as Kysely<JobsTables>;
       const now = iso(clock.now());
       const fresh = {

@@ -2,10 +2,12 @@
  * Queue port (STYLE.md "Jobs", DESIGN.md "Long work"). A *task* is code registered at start; a
  * *job* is a queued row naming a task. The port is adapter-neutral: the embedded adapter
  * (`embedded.ts`) keeps jobs in a table of the application database; a graphile-worker adapter
- * comes later behind the same interface, so nothing here names a table or a dialect.
+ * (`graphile.ts`) keeps them in graphile-worker's schema on PostgreSQL; nothing here names a
+ * table or a dialect.
  */
 import type { Kysely } from 'kysely';
 import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import type { Log } from '../log.ts';
 
 /** Task ids are `capability.verb` (STYLE.md "Naming"), e.g. `billruns.plan`. */
@@ -74,7 +76,7 @@ export const taskRegistry = <D>(tasks: readonly Task<D>[]): ReadonlyMap<string, 
  * The connection a job is written through: a Kysely instance or transaction of any table set
  * (usually the caller's transaction). Typed by `getExecutor` alone so that every `Kysely<DB>`
  * fits; an adapter uses it as a Kysely over its own tables (the embedded `jobs` table, or
- * graphile-worker's `add_job` function later) on the same connection.
+ * graphile-worker's `add_job` function) on the same connection.
  */
 export type JobConnection = Pick<Kysely<unknown>, 'getExecutor'>;
 
@@ -145,4 +147,40 @@ export interface Queue {
    * and the CLI: nothing sleeps.
    */
   runUntilIdle(): Promise<RunSummary>;
+  /**
+   * Installs or upgrades what the adapter keeps in the database outside the application's
+   * migrations (graphile-worker's own schema); run with the migrations. Idempotent.
+   */
+  prepare(): Promise<void>;
 }
+
+/**
+ * Checks what a caller enqueues, the same for every adapter; throws on a programming error.
+ * Returns the payload as JSON and the attempt limit to store.
+ */
+export const checkAdd = <D>(
+  tasks: ReadonlyMap<string, Task<D>>,
+  taskId: string,
+  payload: unknown,
+  options: AddOptions,
+): { json: string; maxAttempts: number } => {
+  const task = tasks.get(taskId);
+  if (task === undefined) throw new Error(`Unknown task id '${taskId}'`);
+  const first = Value.Errors(task.schema, payload).First();
+  if (first !== undefined)
+    throw new Error(
+      `Payload of task ${taskId} is invalid at '${first.path || '/'}': ${first.message}`,
+    );
+  const json = JSON.stringify(payload);
+  if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES)
+    throw new Error(`Payload of task ${taskId} exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+  const { jobKey, runAt } = options;
+  if (jobKey !== undefined && (jobKey.length === 0 || jobKey.length > MAX_JOB_KEY_LENGTH))
+    throw new Error(`jobKey must be 1–${MAX_JOB_KEY_LENGTH} characters`);
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT)
+    throw new Error(`maxAttempts must be an integer 1–${MAX_ATTEMPTS_LIMIT}`);
+  if (runAt !== undefined && Number.isNaN(runAt.getTime()))
+    throw new Error('runAt is not a valid date');
+  return { json, maxAttempts };
+};
