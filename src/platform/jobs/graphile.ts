@@ -14,8 +14,8 @@
  * - Inline jobs (`settle`) are claimed by id, run in the caller and finished with the same SQL
  *   graphile-worker uses, on its `_private_jobs` table (the one place that reads it).
  *
- * Time is the database's, as graphile-worker's: `runAt` is compared with PostgreSQL's `now()`,
- * not with `deps.clock` (a test clock does not move jobs here).
+ * Time is the database's, as graphile-worker's: `runAt` becomes the same delay from PostgreSQL's
+ * `now()`; advancing a test clock does not make a waiting job due here.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
@@ -35,6 +35,7 @@ import {
   type WorkerEvents,
   type WorkerPool,
 } from 'graphile-worker';
+import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Log } from '../log.ts';
 import type { Registry } from 'prom-client';
@@ -63,6 +64,8 @@ export interface GraphileQueueOptions<D> {
   leaseMs: number;
   /** How often an idle runner polls (graphile-worker also wakes on NOTIFY). */
   pollIntervalMs: number;
+  /** The clock `runAt` is given by (`deps.clock`, perhaps a test clock). */
+  clock: Clock;
 }
 
 const MAX_ERROR_LENGTH = 4000;
@@ -376,14 +379,23 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
       const { json, maxAttempts } = checkAdd(tasks, taskId, payload, addOptions);
       const k = anyDb as unknown as Kysely<unknown>;
       const { jobKey } = addOptions;
-      const runAt = addOptions.runAt === undefined ? null : addOptions.runAt.toISOString();
+      // `runAt` is a time of `deps.clock`, which may be a test clock far from the database's:
+      // graphile-worker compares run_at with PostgreSQL's now(), so the job is due after the same
+      // delay from the database's now (else a test clock in the past makes a 30-day job due at
+      // once, and a job that reschedules itself by that clock loops).
+      const delayMs =
+        addOptions.runAt === undefined
+          ? 0
+          : Math.max(0, addOptions.runAt.getTime() - options.clock.now().getTime());
+      const runAt =
+        delayMs === 0
+          ? sql`null`
+          : sql`now() + ${delayMs}::double precision * interval '1 millisecond'`;
       const inline = addOptions.inline === true;
       let added: AddedJob;
       if (jobKey === undefined) {
         const r = await sql<{ id: string }>`select id::text as id from ${s}.add_job(
-            ${taskId}::text, ${json}::json, null, ${runAt}::timestamptz, ${maxAttempts}::int)`.execute(
-          k,
-        );
+            ${taskId}::text, ${json}::json, null, ${runAt}, ${maxAttempts}::int)`.execute(k);
         added = { id: r.rows[0]!.id, deduplicated: false, inline };
       } else {
         // A job with the key that is queued or running is the answer (no-op). A permanently
@@ -397,7 +409,7 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
         if (found?.live === true) return { id: found.id, deduplicated: true, inline: false };
         const mode = found === undefined ? 'unsafe_dedupe' : 'replace';
         const r = await sql<{ id: string }>`select id::text as id from ${s}.add_job(
-            ${taskId}::text, ${json}::json, null, ${runAt}::timestamptz, ${maxAttempts}::int,
+            ${taskId}::text, ${json}::json, null, ${runAt}, ${maxAttempts}::int,
             ${jobKey}::text, null, null, ${mode}::text)`.execute(k);
         added = { id: r.rows[0]!.id, deduplicated: false, inline };
       }
