@@ -42,6 +42,7 @@ import type { Registry } from 'prom-client';
 import { jobMetrics } from './embedded.ts';
 import {
   checkAdd,
+  deadOnThisHost,
   type AddedJob,
   type JobOutcome,
   type Queue,
@@ -102,6 +103,7 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
   // destroyed: the pool belongs to the database handle, which ends it.
   const own = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const instanceId = `folio-${hostname()}-${process.pid}-${options.ids.id().slice(0, 8)}`;
+  const owner = `${hostname()}:${process.pid}`;
   const { counter, duration } = jobMetrics(options.metrics);
   const inlineScope = new AsyncLocalStorage<{ inlineIds: string[] }>();
   const summaryScope = new AsyncLocalStorage<RunSummary>();
@@ -122,9 +124,9 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
   let heartbeat: NodeJS.Timeout | undefined;
   const beat = async (): Promise<void> => {
     if (live.size > 0)
-      await exec(sql`insert into ${s}.folio_runners (id, seen_at)
-        select unnest(${[...live]}::text[]), now()
-        on conflict (id) do update set seen_at = excluded.seen_at`);
+      await exec(sql`insert into ${s}.folio_runners (id, owner, seen_at)
+        select unnest(${[...live]}::text[]), ${owner}, now()
+        on conflict (id) do update set seen_at = excluded.seen_at, owner = excluded.owner`);
     await sweep();
   };
   const sweep = async (): Promise<void> => {
@@ -133,9 +135,18 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
     // Three statements in one transaction: force_unlock_workers would not see an update made by
     // a CTE of its own statement.
     await own.transaction().execute(async (tx) => {
+      // Also at once: pools of a process of this host that no longer exists (a restart after a
+      // crash resumes its jobs without waiting for the lease; as the embedded runner does).
+      const gone = (
+        await sql<{ id: string; owner: string | null }>`select id, owner from ${s}.folio_runners
+          where owner like ${`${hostname()}:%`}`.execute(tx)
+      ).rows
+        .filter((r) => r.owner !== null && deadOnThisHost(r.owner))
+        .map((r) => r.id);
       const dead = (
         await sql<{ id: string }>`delete from ${s}.folio_runners
-          where seen_at < now() - ${leaseMs} * interval '1 millisecond' returning id`.execute(tx)
+          where seen_at < now() - ${leaseMs} * interval '1 millisecond' or id = any(${gone}::text[])
+          returning id`.execute(tx)
       ).rows.map((r) => r.id);
       if (dead.length === 0) return;
       await sql`update ${s}._private_jobs
@@ -373,6 +384,10 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
         id text primary key,
         seen_at timestamptz not null default now()
       )`);
+      // `<host>:<pid>` of the process that owns the pool (added after the first release).
+      await pool.query(
+        `alter table ${options.schema}.folio_runners add column if not exists owner text`,
+      );
     },
 
     add: async (anyDb, taskId, payload, addOptions = {}): Promise<AddedJob> => {
