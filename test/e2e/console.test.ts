@@ -322,9 +322,9 @@ test(
     await confirm('Clear faults');
     await page.getByText('No fault rule.').waitFor();
 
-    // Lifecycle: manual mode, a bill run waits at Pending; advance it, force Error with a reason.
+    // Lifecycle: manual mode, a bill run waits at Pending; force Error with a reason, then advance.
     await nav('Lifecycle');
-    await page.getByLabel('Mode', { exact: true }).selectOption('manual');
+    await page.getByLabel('Tenant mode').selectOption('manual');
     await page.getByRole('button', { name: 'Set mode' }).click();
     await page.locator('#lifecycle-mode:text-is("manual")').waitFor();
     await nav('Bill runs');
@@ -337,15 +337,13 @@ test(
     await page.getByLabel('Bill run or bulk PDF job id').press('Enter');
     const status = page.locator('#job-status');
     await status.getByText('Pending').waitFor();
-    await page.getByRole('button', { name: 'Advance one step' }).click();
-    await status.getByText('Processing').waitFor();
     await page.getByLabel('Error reason').fill('Console outage');
     await page.getByRole('button', { name: 'Force Error' }).click();
     await page.getByText('Error at Processing: Console outage').waitFor();
     await shot(page, '19-emulator-lifecycle');
     await page.getByRole('button', { name: 'Advance one step' }).click();
     await status.getByText('Error').waitFor();
-    await page.getByLabel('Mode', { exact: true }).selectOption('real');
+    await page.getByLabel('Tenant mode').selectOption('real');
     await page.getByRole('button', { name: 'Set mode' }).click();
     await page.locator('#lifecycle-mode:text-is("real")').waitFor();
 

@@ -158,7 +158,7 @@ export default {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'lc-h' },
-        h('h2', { id: 'lc-h' }, 'Tenant mode'),
+        h('h2', { id: 'lc-h' }, 'Tenant lifecycle'),
         tenantView,
         h(
           'form',
@@ -175,7 +175,7 @@ export default {
               );
             }),
           },
-          choice('Mode', 'mode', MODES, current.mode),
+          choice('Tenant mode', 'mode', MODES, current.mode),
           field('Polls per step', {
             name: 'polls',
             type: 'number',
