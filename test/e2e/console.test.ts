@@ -2,8 +2,9 @@
  * The web console in a real browser: Debian's Chromium driven by playwright-core against a real
  * `folio serve` with seeded accounts. Admin: sign in, create a bill run and watch it complete,
  * post it, open an invoice PDF, export the run's invoices and download the ZIP; a tenant client:
- * read-only views; the admin again on the emulator-control pages (test clock, seed, a fault seen in
- * the request log, a bill run forced to Error in manual lifecycle, snapshot/reset/restore). A screenshot of each main page is left in test-artifacts/console/ (gitignored).
+ * read-only views; the admin again on the emulator-control pages (test clock, seed, a fault seen
+ * in the request log, a bill run forced to Error in manual lifecycle, snapshot/reset/restore).
+ * A screenshot of each main page is left in test-artifacts/console/ (gitignored).
  * Without /usr/bin/chromium the test is skipped with that reason (.ci/run installs it).
  */
 import { test, before, after } from 'node:test';
