@@ -275,7 +275,7 @@ test(
     await page.getByRole('button', { name: 'Reset to real time' }).click();
     await page.locator('#clock-mode:text-is("real")').waitFor();
 
-    // Seed: set, then clear; a bad seed (too long for the browser's maxlength) is never sent.
+    // Seed: set, then clear.
     await nav('Seed');
     await page.getByLabel('Seed', { exact: true }).fill('console-e2e');
     await page.getByRole('button', { name: 'Set seed' }).click();
