@@ -284,6 +284,11 @@ test(
     await page.getByRole('button', { name: 'Clear seed' }).click();
     await page.locator('#seed-view').getByText('none (random ids)').waitFor();
 
+    // An empty request log first (the tests before made calls of their own).
+    await nav('Request log');
+    await page.getByRole('button', { name: 'Clear log' }).click();
+    await page.getByText('No request yet.').waitFor();
+
     // Faults: a one-shot 503 on GET /v1/accounts/*, then a call the rule answers.
     await nav('Faults');
     await page.getByText('No fault rule.').waitFor();
