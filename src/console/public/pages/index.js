@@ -13,6 +13,12 @@ import billRun from './bill-run.js';
 import document from './document.js';
 import bulkPdf from './bulk-pdf.js';
 import bulkPdfJob from './bulk-pdf-job.js';
+import clock from './clock.js';
+import lifecycle from './lifecycle.js';
+import seed from './seed.js';
+import faults from './faults.js';
+import requests from './requests.js';
+import snapshots from './snapshots.js';
 
 export const pages = [
   signin,
@@ -25,4 +31,10 @@ export const pages = [
   document,
   bulkPdf,
   bulkPdfJob,
+  clock,
+  lifecycle,
+  seed,
+  faults,
+  requests,
+  snapshots,
 ];
