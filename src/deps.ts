@@ -178,6 +178,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
         ? createGraphileQueue<Deps>({
             pool: db.pgPool!,
             schema: workerSchemaOf(overrides.dbSchema),
+            clock,
             tasks: registry,
             deps: () => deps,
             ids: internalIds,

@@ -18,6 +18,7 @@ import type { Ids } from '../ids.ts';
 import type { Log } from '../log.ts';
 import type { JobsTable, JobsTables } from './table.ts';
 import {
+  deadOnThisHost,
   checkAdd,
   type AddedJob,
   type AddOptions,
@@ -218,21 +219,9 @@ export const createEmbeddedQueue = <D>(options: EmbeddedQueueOptions<D>): Queue 
       .where('locked_by', 'is not', null)
       .where('failed_at', 'is', null)
       .execute();
-    const host = hostname();
     const dead = held
       .map((r) => r.locked_by!)
-      .filter((by) => {
-        const [h, pid] = by.split(':');
-        const n = Number(pid);
-        if (h !== host || by === workerId || !Number.isInteger(n) || n <= 0) return false;
-        if (n === process.pid) return false;
-        try {
-          process.kill(n, 0);
-          return false;
-        } catch (e) {
-          return (e as NodeJS.ErrnoException).code === 'ESRCH';
-        }
-      });
+      .filter((by) => by !== workerId && deadOnThisHost(by));
     if (dead.length === 0) return;
     await db
       .updateTable('jobs')

@@ -14,8 +14,8 @@
  * - Inline jobs (`settle`) are claimed by id, run in the caller and finished with the same SQL
  *   graphile-worker uses, on its `_private_jobs` table (the one place that reads it).
  *
- * Time is the database's, as graphile-worker's: `runAt` is compared with PostgreSQL's `now()`,
- * not with `deps.clock` (a test clock does not move jobs here).
+ * Time is the database's, as graphile-worker's: `runAt` becomes the same delay from PostgreSQL's
+ * `now()`; advancing a test clock does not make a waiting job due here.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
@@ -35,12 +35,14 @@ import {
   type WorkerEvents,
   type WorkerPool,
 } from 'graphile-worker';
+import type { Clock } from '../clock.ts';
 import type { Ids } from '../ids.ts';
 import type { Log } from '../log.ts';
 import type { Registry } from 'prom-client';
 import { jobMetrics } from './embedded.ts';
 import {
   checkAdd,
+  deadOnThisHost,
   type AddedJob,
   type JobOutcome,
   type Queue,
@@ -63,6 +65,8 @@ export interface GraphileQueueOptions<D> {
   leaseMs: number;
   /** How often an idle runner polls (graphile-worker also wakes on NOTIFY). */
   pollIntervalMs: number;
+  /** The clock `runAt` is given by (`deps.clock`, perhaps a test clock). */
+  clock: Clock;
 }
 
 const MAX_ERROR_LENGTH = 4000;
@@ -99,6 +103,7 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
   // destroyed: the pool belongs to the database handle, which ends it.
   const own = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const instanceId = `folio-${hostname()}-${process.pid}-${options.ids.id().slice(0, 8)}`;
+  const owner = `${hostname()}:${process.pid}`;
   const { counter, duration } = jobMetrics(options.metrics);
   const inlineScope = new AsyncLocalStorage<{ inlineIds: string[] }>();
   const summaryScope = new AsyncLocalStorage<RunSummary>();
@@ -119,9 +124,9 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
   let heartbeat: NodeJS.Timeout | undefined;
   const beat = async (): Promise<void> => {
     if (live.size > 0)
-      await exec(sql`insert into ${s}.folio_runners (id, seen_at)
-        select unnest(${[...live]}::text[]), now()
-        on conflict (id) do update set seen_at = excluded.seen_at`);
+      await exec(sql`insert into ${s}.folio_runners (id, owner, seen_at)
+        select unnest(${[...live]}::text[]), ${owner}, now()
+        on conflict (id) do update set seen_at = excluded.seen_at, owner = excluded.owner`);
     await sweep();
   };
   const sweep = async (): Promise<void> => {
@@ -130,9 +135,18 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
     // Three statements in one transaction: force_unlock_workers would not see an update made by
     // a CTE of its own statement.
     await own.transaction().execute(async (tx) => {
+      // Also at once: pools of a process of this host that no longer exists (a restart after a
+      // crash resumes its jobs without waiting for the lease; as the embedded runner does).
+      const gone = (
+        await sql<{ id: string; owner: string | null }>`select id, owner from ${s}.folio_runners
+          where owner like ${`${hostname()}:%`}`.execute(tx)
+      ).rows
+        .filter((r) => r.owner !== null && deadOnThisHost(r.owner))
+        .map((r) => r.id);
       const dead = (
         await sql<{ id: string }>`delete from ${s}.folio_runners
-          where seen_at < now() - ${leaseMs} * interval '1 millisecond' returning id`.execute(tx)
+          where seen_at < now() - ${leaseMs} * interval '1 millisecond' or id = any(${gone}::text[])
+          returning id`.execute(tx)
       ).rows.map((r) => r.id);
       if (dead.length === 0) return;
       await sql`update ${s}._private_jobs
@@ -370,20 +384,33 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
         id text primary key,
         seen_at timestamptz not null default now()
       )`);
+      // `<host>:<pid>` of the process that owns the pool (added after the first release).
+      await pool.query(
+        `alter table ${options.schema}.folio_runners add column if not exists owner text`,
+      );
     },
 
     add: async (anyDb, taskId, payload, addOptions = {}): Promise<AddedJob> => {
       const { json, maxAttempts } = checkAdd(tasks, taskId, payload, addOptions);
       const k = anyDb as unknown as Kysely<unknown>;
       const { jobKey } = addOptions;
-      const runAt = addOptions.runAt === undefined ? null : addOptions.runAt.toISOString();
+      // `runAt` is a time of `deps.clock`, which may be a test clock far from the database's:
+      // graphile-worker compares run_at with PostgreSQL's now(), so the job is due after the same
+      // delay from the database's now (else a test clock in the past makes a 30-day job due at
+      // once, and a job that reschedules itself by that clock loops).
+      const delayMs =
+        addOptions.runAt === undefined
+          ? 0
+          : Math.max(0, addOptions.runAt.getTime() - options.clock.now().getTime());
+      const runAt =
+        delayMs === 0
+          ? sql`null`
+          : sql`now() + ${delayMs}::double precision * interval '1 millisecond'`;
       const inline = addOptions.inline === true;
       let added: AddedJob;
       if (jobKey === undefined) {
         const r = await sql<{ id: string }>`select id::text as id from ${s}.add_job(
-            ${taskId}::text, ${json}::json, null, ${runAt}::timestamptz, ${maxAttempts}::int)`.execute(
-          k,
-        );
+            ${taskId}::text, ${json}::json, null, ${runAt}, ${maxAttempts}::int)`.execute(k);
         added = { id: r.rows[0]!.id, deduplicated: false, inline };
       } else {
         // A job with the key that is queued or running is the answer (no-op). A permanently
@@ -397,7 +424,7 @@ export const createGraphileQueue = <D>(options: GraphileQueueOptions<D>): Queue 
         if (found?.live === true) return { id: found.id, deduplicated: true, inline: false };
         const mode = found === undefined ? 'unsafe_dedupe' : 'replace';
         const r = await sql<{ id: string }>`select id::text as id from ${s}.add_job(
-            ${taskId}::text, ${json}::json, null, ${runAt}::timestamptz, ${maxAttempts}::int,
+            ${taskId}::text, ${json}::json, null, ${runAt}, ${maxAttempts}::int,
             ${jobKey}::text, null, null, ${mode}::text)`.execute(k);
         added = { id: r.rows[0]!.id, deduplicated: false, inline };
       }

@@ -5,6 +5,7 @@
  * (`graphile.ts`) keeps them in graphile-worker's schema on PostgreSQL; nothing here names a
  * table or a dialect.
  */
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -183,4 +184,21 @@ export const checkAdd = <D>(
   if (runAt !== undefined && Number.isNaN(runAt.getTime()))
     throw new Error('runAt is not a valid date');
   return { json, maxAttempts };
+};
+
+/**
+ * Whether a runner named `<host>:<pid>:…` ran on this host in a process that no longer exists:
+ * its locks can be released at once instead of after the lease (a restarted server resumes its
+ * own jobs without waiting). Runners of other hosts, and this process, are never judged dead here.
+ */
+export const deadOnThisHost = (owner: string): boolean => {
+  const [h, pid] = owner.split(':');
+  const n = Number(pid);
+  if (h !== hostname() || !Number.isInteger(n) || n <= 0 || n === process.pid) return false;
+  try {
+    process.kill(n, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 };
