@@ -102,7 +102,10 @@ forEachDb(
       const list = (await admin('GET', `/folio/v1/tenants/${a.tenantId}/callouts`)).json<{
         callouts: Record<string, unknown>[];
       }>();
-      assert.deepEqual(list.callouts.map((c) => c.id), [calloutId]);
+      assert.deepEqual(
+        list.callouts.map((c) => c.id),
+        [calloutId],
+      );
       assert.equal('secret' in list.callouts[0]!, false);
       const other = (await admin('GET', `/folio/v1/tenants/${b.tenantId}/callouts`)).json<{
         callouts: unknown[];
@@ -141,23 +144,29 @@ forEachDb(
       for (const r of receiver.received) assert.ok(verify(secret, r), 'signature mismatch');
       assert.equal(verify('another-secret-value', receiver.received[0]!), false);
       const bodies = receiver.received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
-      assert.ok(bodies.every((x) => x.EventType === 'BillRunStatusChanged' && x.ObjectId === runId));
+      assert.ok(
+        bodies.every((x) => x.EventType === 'BillRunStatusChanged' && x.ObjectId === runId),
+      );
       assert.equal(bodies.at(-1)!.Status, 'Completed');
       assert.match(String(receiver.received[0]!.headers['zuora-request-id']), /^[0-9a-f]{32}$/);
       const log = await deliveries(a.tenantId);
       assert.equal(log.length, receiver.received.length);
-      assert.ok(log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.url === receiver.url));
+      assert.ok(
+        log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.url === receiver.url),
+      );
       assert.deepEqual(await deliveries(b.tenantId), []);
     });
 
     test('a failing receiver (500, then 200) gets a retry after the backoff and ends delivered', async () => {
       receiver.received.length = 0;
       receiver.answers.push(500);
-      await ctx.deps.db.db.transaction().execute((tx) =>
-        ctx.deps.events.emit(tx, [
-          { type: 'InvoicePosted', tenantId: a.tenantId, objectId: 'inv1', status: 'Posted' },
-        ]),
-      );
+      await ctx.deps.db.db
+        .transaction()
+        .execute((tx) =>
+          ctx.deps.events.emit(tx, [
+            { type: 'InvoicePosted', tenantId: a.tenantId, objectId: 'inv1', status: 'Posted' },
+          ]),
+        );
       await ctx.deps.queue.runUntilIdle();
       assert.equal(receiver.received.length, 1);
       let [d] = await deliveries(a.tenantId);
