@@ -1056,6 +1056,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/folio/v1/tenants/{tenantId}/callouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenant's callouts (without secrets) */
+        get: operations["folioListCallouts"];
+        put?: never;
+        /** Subscribe a URL to bill-run, bulk-PDF and invoice events of the tenant */
+        post: operations["folioCreateCallout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/callouts/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's callout deliveries, newest first */
+        get: operations["folioListCalloutDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/folio/v1/tenants/{tenantId}/callouts/{calloutId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove one callout */
+        delete: operations["folioDeleteCallout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7579,6 +7631,428 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListCallouts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callouts: {
+                            id: string;
+                            url: string;
+                            events: ("BillRunStatusChanged" | "BulkPdfJobStatusChanged" | "InvoicePosted")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioCreateCallout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Where notifications are POSTed (http or https)
+                     * @example https://hooks.example.com/zuora
+                     */
+                    url: string;
+                    events: ("BillRunStatusChanged" | "BulkPdfJobStatusChanged" | "InvoicePosted")[];
+                    /** @description HMAC-SHA256 key of the `Folio-Signature` header; generated when absent */
+                    secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        events: ("BillRunStatusChanged" | "BulkPdfJobStatusChanged" | "InvoicePosted")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description Shown only in this answer */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioListCalloutDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Tenant id (32 hex) */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: {
+                            id: string;
+                            calloutId: string;
+                            event: string;
+                            url: string;
+                            status: "pending" | "delivered" | "failed";
+                            attempts: number;
+                            responseStatus: number | null;
+                            lastError: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+        };
+    };
+    folioDeleteCallout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                calloutId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        processId?: string;
+                        reasons?: {
+                            code: string | number;
+                            message: string;
+                        }[];
+                        requestId?: string;
+                        message?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

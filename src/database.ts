@@ -21,6 +21,7 @@ import type { PdfsTables } from './pdfs/pdfs.table.ts';
 import type { ClocksTables } from './clocks/clocks.table.ts';
 import type { LifecycleTables } from './lifecycle/lifecycle.table.ts';
 import type { SnapshotsTables } from './snapshots/snapshots.table.ts';
+import type { CalloutsTables } from './callouts/callouts.table.ts';
 
 export interface Database
   extends
@@ -41,7 +42,8 @@ export interface Database
     BulkPdfTables,
     ClocksTables,
     LifecycleTables,
-    SnapshotsTables {}
+    SnapshotsTables,
+    CalloutsTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

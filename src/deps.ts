@@ -40,6 +40,8 @@ import {
 } from './lifecycle/lifecycle.service.ts';
 import { createFaultInjector, type FaultInjector } from './platform/http/faults.ts';
 import { createRequestLog, type RequestLog } from './platform/http/request-log.ts';
+import type { Events } from './platform/events.ts';
+import { calloutEvents } from './callouts/callouts.service.ts';
 
 export interface Deps {
   config: Config;
@@ -68,6 +70,8 @@ export interface Deps {
   faults: FaultInjector;
   /** The last requests of each tenant, in this process's memory (issue 12, emulator controls). */
   requestLog: RequestLog;
+  /** Status changes announced by the services, in their transaction; callouts deliver them (issue 12 part 5). */
+  events: Events;
 }
 
 /** The settings row that keeps the generated URL-signing secret, shared by every node. */
@@ -223,6 +227,7 @@ export const createDeps = async (config: Config, overrides: DepsOverrides = {}):
     jobControl: jobControl(() => deps),
     faults: createFaultInjector(),
     requestLog: createRequestLog(config.requestLogSize, config.requestLogBodies),
+    events: calloutEvents({ queue: () => deps.queue, ids, clock }),
   };
   return deps;
 };

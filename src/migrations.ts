@@ -16,6 +16,7 @@ import * as m0080 from './migrations/0080_tenant_clocks.ts';
 import * as m0081 from './migrations/0081_lifecycle.ts';
 import * as m0090 from './migrations/0090_snapshots.ts';
 import * as m0070 from './migrations/0070_rate_limit_windows.ts';
+import * as m0091 from './migrations/0091_callouts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0081_lifecycle': m0081,
   '0090_snapshots': m0090,
   '0070_rate_limit_windows': m0070,
+  '0091_callouts': m0091,
 };

@@ -19,6 +19,7 @@ import { lifecycleRoutes } from './lifecycle/lifecycle.routes.ts';
 import { seedsRoutes } from './seeds/seeds.routes.ts';
 import { trafficRoutes } from './traffic/traffic.routes.ts';
 import { snapshotsRoutes } from './snapshots/snapshots.routes.ts';
+import { calloutsRoutes } from './callouts/callouts.routes.ts';
 
 export const routes: readonly RoutePlugin<Deps>[] = [
   authRoutes,
@@ -40,4 +41,5 @@ export const routes: readonly RoutePlugin<Deps>[] = [
   seedsRoutes,
   trafficRoutes,
   snapshotsRoutes,
+  calloutsRoutes,
 ];

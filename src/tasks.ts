@@ -7,5 +7,6 @@ import type { Task } from './platform/jobs/queue.ts';
 import { billrunsTasks } from './billruns/billruns.tasks.ts';
 import { pdfsTasks } from './pdfs/pdfs.tasks.ts';
 import { bulkpdfTasks } from './bulkpdf/bulkpdf.tasks.ts';
+import { calloutsTasks } from './callouts/callouts.tasks.ts';
 
-export const tasks: readonly Task<Deps>[] = [...billrunsTasks, ...pdfsTasks, ...bulkpdfTasks];
+export const tasks: readonly Task<Deps>[] = [...billrunsTasks, ...pdfsTasks, ...bulkpdfTasks, ...calloutsTasks];

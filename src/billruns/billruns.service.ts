@@ -643,6 +643,16 @@ const applyTransition = async (
     mustTransition(now, action, api);
     throw new AppError('busy', `The bill run ${run.number} changed meanwhile; try again.`);
   }
+  if (to !== null && to !== 'removed' && to !== run.status)
+    await deps.events.emit(db, [
+      {
+        type: 'BillRunStatusChanged',
+        tenantId: actor.tenantId,
+        objectId: run.id,
+        status: to,
+        data: { BillRunNumber: run.number },
+      },
+    ]);
 };
 
 /** Posted documents of a run (a post that failed part-way leaves some, C3.3). */

@@ -9,6 +9,7 @@
 import { settleAfter } from '../platform/jobs/settle.ts';
 import { PassThrough } from 'node:stream';
 import type { Deps } from '../deps.ts';
+import type { Db } from '../database.ts';
 import type { Scope } from '../platform/scope.ts';
 import { toIso } from '../platform/clock.ts';
 import { AppError, invalid, notFound } from '../platform/errors.ts';
@@ -384,13 +385,20 @@ const fail = async (
  */
 export const failJob = async (deps: Deps, ref: JobRef): Promise<void> => {
   await deps.db.db.transaction().execute(async (tx) => {
-    await store.updateJob(tx, scopeOf(ref), ref.jobId, ['Submitted', 'Executing'], {
+    const moved = await store.updateJob(tx, scopeOf(ref), ref.jobId, ['Submitted', 'Executing'], {
       status: 'Error',
       message: 'The bulk PDF job failed: an internal error occurred.',
       updated_at: nowIso(deps, scopeOf(ref)),
     });
+    if (moved) await announce(deps, tx, ref, 'Error');
   });
 };
+
+/** Tells the events port (callouts) that a job's status changed, in the change's transaction. */
+const announce = (deps: Deps, tx: Db, ref: JobRef, status: string): Promise<void> =>
+  deps.events.emit(tx, [
+    { type: 'BulkPdfJobStatusChanged', tenantId: ref.tenantId, objectId: ref.jobId, status },
+  ]);
 
 /**
  * Step 1 (`TasksCreated`): archived PDFs kept by `ignoreArchivedFiles=false` fail the whole job
@@ -411,12 +419,13 @@ export const startJob = async (deps: Deps, ref: JobRef): Promise<void> => {
         archived.map((d) => d.position),
         'The PDF file is archived.',
       );
-      await store.updateJob(tx, scope, j.id, ['Submitted'], {
+      const failed = await store.updateJob(tx, scope, j.id, ['Submitted'], {
         status: 'Error',
         step_status: 'TasksCreated',
         message,
         updated_at: nowIso(deps, scope),
       });
+      if (failed) await announce(deps, tx, ref, 'Error');
       return;
     }
     const generating = needs.length > 0;
@@ -426,6 +435,7 @@ export const startJob = async (deps: Deps, ref: JobRef): Promise<void> => {
       updated_at: nowIso(deps, scope),
     });
     if (moved) await enqueue(deps, tx, generating ? TASKS.generate : TASKS.plan, ref);
+    if (moved) await announce(deps, tx, ref, 'Executing');
   });
 };
 
@@ -667,11 +677,14 @@ export const finishJob = async (deps: Deps, ref: JobRef): Promise<void> => {
   const urls: string[] = [];
   for (const p of parts)
     urls.push(await deps.files.signedUrl(p.storage_key, { tenantId: scope.tenantId }));
-  await store.updateJob(deps.db.db, scope, j.id, ['Executing'], {
-    status: 'Completed',
-    step_status: 'PostProcessing',
-    file_urls: JSON.stringify(urls),
-    updated_at: nowIso(deps, scope),
+  await deps.db.db.transaction().execute(async (tx) => {
+    const moved = await store.updateJob(tx, scope, j.id, ['Executing'], {
+      status: 'Completed',
+      step_status: 'PostProcessing',
+      file_urls: JSON.stringify(urls),
+      updated_at: nowIso(deps, scope),
+    });
+    if (moved) await announce(deps, tx, ref, 'Completed');
   });
 };
 
@@ -802,9 +815,13 @@ export const failBulkPdfJob = async (
   step: string,
   message: string,
 ): Promise<boolean> =>
-  store.updateJob(deps.db.db, scopeOf(ref), ref.jobId, ['Submitted', 'Executing'], {
-    status: 'Error',
-    step_status: step,
-    message: message.slice(0, 2000),
-    updated_at: nowIso(deps, scopeOf(ref)),
+  deps.db.db.transaction().execute(async (tx) => {
+    const moved = await store.updateJob(tx, scopeOf(ref), ref.jobId, ['Submitted', 'Executing'], {
+      status: 'Error',
+      step_status: step,
+      message: message.slice(0, 2000),
+      updated_at: nowIso(deps, scopeOf(ref)),
+    });
+    if (moved) await announce(deps, tx, ref, 'Error');
+    return moved;
   });

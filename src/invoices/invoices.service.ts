@@ -193,8 +193,25 @@ export const postInvoices = async (
   ids: readonly string[],
   postedDate: string,
   postedBy: string,
-): Promise<void> =>
-  store.postInvoices(tx, scope, ids, postedDate, postedBy, toIso(deps.clock.now(scope.tenantId)));
+): Promise<void> => {
+  await store.postInvoices(
+    tx,
+    scope,
+    ids,
+    postedDate,
+    postedBy,
+    toIso(deps.clock.now(scope.tenantId)),
+  );
+  await deps.events.emit(
+    tx,
+    ids.map((id) => ({
+      type: 'InvoicePosted',
+      tenantId: scope.tenantId,
+      objectId: id,
+      status: 'Posted',
+    })),
+  );
+};
 
 export const findInvoice = async (
   deps: Deps,
