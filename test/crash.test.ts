@@ -22,6 +22,7 @@ import { seedDocuments, type SeededDoc } from './bulkpdf-seed.ts';
 import { readZipBuffer } from './zip-read.ts';
 import { createAccounts } from '../src/accounts/accounts.service.ts';
 import { createSubscription } from '../src/subscriptions/subscriptions.service.ts';
+import { systemClock } from '../src/platform/clock.ts';
 
 /** Kill points required per job type and database. */
 const KILLS = Number(process.env.FOLIO_CRASH_KILLS ?? '20');
@@ -364,5 +365,8 @@ forEachDb(
       },
     );
   },
-  { config: { jobRunner: 'embedded' } },
+  // The real clock, as the server processes have: jobs this process schedules (the bulk job's
+  // purge 30 days on) must not be due at once in the servers, as they were by a test clock in
+  // the past (the purge then deleted the jobs under test and the harness spun).
+  { config: { jobRunner: 'embedded' }, overrides: { clock: systemClock() } },
 );
