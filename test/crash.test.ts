@@ -26,13 +26,15 @@ import { systemClock } from '../src/platform/clock.ts';
 
 /** Kill points required per job type and database. */
 const KILLS = Number(process.env.FOLIO_CRASH_KILLS ?? '20');
-const ACCOUNTS = 120;
+// Enough that a bill run outlasts a kill delay: a faster engine finished 120 accounts before
+// most kills landed, so bill-run kill points came rarely and the harness ran for many minutes.
+const ACCOUNTS = 400;
 const CHUNK = 10;
 /** Per bulk job: documents whose PDF the job must render first, and ones that have a PDF. */
 const DOCS_TO_RENDER = 6;
 const DOCS_RENDERED = 10;
-/** Upper bound of the random delay between "listening" and the SIGKILL. */
-const MAX_DELAY_MS = 1000;
+/** Upper bound of the random delay between the first claim and the SIGKILL. */
+const MAX_DELAY_MS = 300;
 /** Kills a single queued job may suffer before it is let finish (its attempts are capped at 25). */
 const KILLS_PER_JOB = 5;
 const baseSeed = Number(process.env.FOLIO_CRASH_SEED ?? String(Date.now() % 1_000_000_007));
