@@ -274,7 +274,9 @@ const snapshot = async (db: Kysely<never>, dialect: string): Promise<string> => 
           )
         ).rows;
   // Request bookkeeping that every request may touch is not state a refusal could change.
-  const names = tables.map((r) => r.t).filter((t) => t !== 'rate_limits');
+  const names = tables
+    .map((r) => r.t)
+    .filter((t) => t !== 'rate_limits' && t !== 'rate_limit_windows');
   if (dialect === 'postgres') {
     // One round trip: each table's row count and an md5 of its rows in a fixed order.
     const q = names
