@@ -6,7 +6,7 @@
  */
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
-import { addDays, dateOf, isDate } from '../platform/dates.ts';
+import { dateOf, dueDateOf, isDate } from '../platform/dates.ts';
 import { invalid, rule } from '../platform/errors.ts';
 import type { Scope } from '../platform/scope.ts';
 import {
@@ -49,12 +49,6 @@ export interface BillAccountsResult {
   /** Accounts that could not be billed and why (C3.4.4: only that account fails). */
   errors: { accountId: string; message: string }[];
 }
-
-/** Due date from a payment term (C3.4.5: `Due Upon Receipt` = 0 days, `Net N` = N days). */
-export const dueDateOf = (documentDate: string, paymentTerm: string | null): string => {
-  const m = /^Net (\d+)$/.exec(paymentTerm ?? '');
-  return addDays(documentDate, m === null ? 0 : Number(m[1]));
-};
 
 /**
  * Bills many accounts in the caller's transaction: reads their active subscriptions, runs the

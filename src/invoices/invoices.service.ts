@@ -2,7 +2,7 @@
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import { toIso } from '../platform/clock.ts';
-import { addDays } from '../platform/dates.ts';
+import { dueDateOf } from '../platform/dates.ts';
 import { formatNumber, takeNumbers } from '../platform/db/sequences.ts';
 import { notFound, rule } from '../platform/errors.ts';
 import type { Scope } from '../platform/scope.ts';
@@ -325,9 +325,7 @@ export const redateDraftInvoices = async (
 ): Promise<void> => {
   const now = toIso(deps.clock.now(scope.tenantId));
   for (const r of await store.listDraftTerms(tx, scope, ids)) {
-    const m = /^Net (\d+)$/.exec(r.payment_term ?? '');
-    const due = addDays(invoiceDate, m === null ? 0 : Number(m[1]));
-    await store.setDates(tx, scope, r.id, invoiceDate, due, now);
+    await store.setDates(tx, scope, r.id, invoiceDate, dueDateOf(invoiceDate, r.payment_term), now);
   }
 };
 

@@ -2,6 +2,7 @@
  * `GET /v1/credit-memos/{creditMemoKey}`, `GET /v1/debit-memos/{debitMemoKey}` and their `…/files`
  * lists (CONTRACT C4 "Documents"). Keys are ids or numbers (`CM00000001`, `DM00000001`).
  */
+import { dueDateOf } from '../platform/dates.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
@@ -10,7 +11,6 @@ import { toWire } from '../platform/money.ts';
 import { nextPageUrl, PageQuery } from '../platform/http/pagination.ts';
 import { getAccount } from '../accounts/accounts.service.ts';
 import { listDocumentFiles, type DocumentFile } from '../files/files.service.ts';
-import { dueDateOf } from '../billing/billing.service.ts';
 import { getMemo, type Memo, type MemoType } from './memos.service.ts';
 import {
   CreditMemoFilesResponse,

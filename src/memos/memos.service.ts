@@ -2,7 +2,7 @@
 import type { Db } from '../database.ts';
 import type { Deps } from '../deps.ts';
 import { toIso } from '../platform/clock.ts';
-import { addDays } from '../platform/dates.ts';
+import { dueDateOf } from '../platform/dates.ts';
 import { formatNumber, takeNumbers } from '../platform/db/sequences.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Scope } from '../platform/scope.ts';
@@ -185,8 +185,7 @@ export const redateDraftMemos = async (
   for (const r of await store.listDraftTerms(tx, scope, ids))
     byTerm.set(r.payment_term, [...(byTerm.get(r.payment_term) ?? []), r.id]);
   for (const [term, group] of byTerm) {
-    const m = /^Net (\d+)$/.exec(term ?? '');
-    const dueDate = addDays(documentDate, m === null ? 0 : Number(m[1]));
+    const dueDate = dueDateOf(documentDate, term);
     await store.setDraftDates(tx, scope, group, { documentDate, dueDate, now });
   }
 };

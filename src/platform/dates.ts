@@ -103,3 +103,9 @@ export const dateOf = (at: Date): DateStr => at.toISOString().slice(0, 10);
 
 export const minDate = (a: DateStr, b: DateStr): DateStr => (a <= b ? a : b);
 export const maxDate = (a: DateStr, b: DateStr): DateStr => (a >= b ? a : b);
+
+/** Due date from a payment term (C3.4.5: `Due Upon Receipt` = 0 days, `Net N` = N days). */
+export const dueDateOf = (documentDate: DateStr, paymentTerm: string | null): DateStr => {
+  const m = /^Net (\d+)$/.exec(paymentTerm ?? '');
+  return addDays(documentDate, m === null ? 0 : Number(m[1]));
+};
